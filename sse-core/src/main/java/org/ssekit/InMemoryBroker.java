@@ -1,0 +1,207 @@
+package org.ssekit;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded broker: topics live in this JVM, with an optional in-memory history.
+ *
+ * <p>{@link #publish} appends to the history (assigning the id) and queues the message for
+ * delivery, then returns an already completed stage; it never runs a handler on the caller's
+ * thread. Each topic delivers on the dispatch executor one message at a time, in publish order,
+ * so topics proceed in parallel while each stays ordered. The default executor is a pool of
+ * {@code max(2, availableProcessors)} daemon threads named {@code ssekit-dispatch-N}, shut down
+ * by {@link #close()}; an injected executor is left running.
+ */
+public final class InMemoryBroker implements Broker {
+
+  private static final Logger log = LoggerFactory.getLogger(InMemoryBroker.class);
+
+  /** Default number of messages kept per topic by {@link #create()}. */
+  public static final int DEFAULT_HISTORY_EVENTS = 1_000;
+
+  /** Default age bound of the history kept by {@link #create()}. */
+  public static final Duration DEFAULT_HISTORY_AGE = Duration.ofMinutes(15);
+
+  private final @Nullable EventLog history;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownExecutor;
+  private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private InMemoryBroker(@Nullable EventLog history, @Nullable Executor executor) {
+    this.history = history;
+    if (executor == null) {
+      AtomicInteger n = new AtomicInteger();
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              Math.max(2, Runtime.getRuntime().availableProcessors()),
+              r -> {
+                Thread t = new Thread(r, "ssekit-dispatch-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      this.ownExecutor = pool;
+      this.executor = pool;
+    } else {
+      this.ownExecutor = null;
+      this.executor = executor;
+    }
+  }
+
+  /**
+   * A broker with an in-memory history of {@value #DEFAULT_HISTORY_EVENTS} messages per topic,
+   * at most 15 minutes old, and the default dispatch pool.
+   */
+  public static InMemoryBroker create() {
+    return builder().build();
+  }
+
+  /** A builder to choose the history and the dispatch executor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Optional<EventLog> history() {
+    return Optional.ofNullable(history);
+  }
+
+  @Override
+  public CompletionStage<Message> publish(String topic, Message message) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(message, "message");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("broker is closed"));
+    }
+    Topic t = topics.computeIfAbsent(topic, Topic::new);
+    Message stored;
+    try {
+      stored = t.publish(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.completedFuture(stored);
+  }
+
+  @Override
+  public Subscription subscribe(String topic, MessageHandler handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("broker is closed");
+    }
+    Topic t = topics.computeIfAbsent(topic, Topic::new);
+    t.handlers.add(handler);
+    return () -> t.handlers.remove(handler);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownExecutor != null) {
+      ownExecutor.shutdown();
+    }
+  }
+
+  /** One topic: its handlers and its ordered delivery queue, drained by one task at a time. */
+  private final class Topic implements Runnable {
+    private final String name;
+    private final CopyOnWriteArrayList<MessageHandler> handlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Topic(String name) {
+      this.name = name;
+    }
+
+    Message publish(Message message) {
+      Message stored;
+      // Append and enqueue under one lock so delivery order equals history order.
+      synchronized (this) {
+        stored = history == null ? message : history.append(name, message);
+        queue.add(stored);
+      }
+      schedule();
+      return stored;
+    }
+
+    private void schedule() {
+      if (scheduled.compareAndSet(false, true)) {
+        try {
+          executor.execute(this);
+        } catch (RejectedExecutionException e) {
+          scheduled.set(false);
+          if (!closed.get()) {
+            throw e;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      int budget = 256; // yield the thread now and then so one busy topic cannot starve others
+      Message m;
+      while (budget-- > 0 && (m = queue.poll()) != null) {
+        for (MessageHandler h : handlers) {
+          try {
+            h.onMessage(name, m);
+          } catch (RuntimeException e) {
+            log.warn("handler of topic {} failed on {}", name, m, e);
+          }
+        }
+      }
+      scheduled.set(false);
+      if (!queue.isEmpty() && !closed.get()) {
+        schedule();
+      }
+    }
+  }
+
+  /** Builds an {@link InMemoryBroker}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable EventLog history =
+        EventLog.inMemory(DEFAULT_HISTORY_EVENTS, DEFAULT_HISTORY_AGE);
+    private @Nullable Executor executor;
+
+    private Builder() {}
+
+    /** Keeps history in {@code log} (any {@link EventLog}, in memory or not). */
+    public Builder history(EventLog log) {
+      this.history = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /** Keeps no history: messages get no ids unless they carry their own, and nothing replays. */
+    public Builder noHistory() {
+      this.history = null;
+      return this;
+    }
+
+    /** Runs deliveries on {@code executor} instead of an own pool; it is not shut down by close. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Builds the broker. */
+    public InMemoryBroker build() {
+      return new InMemoryBroker(history, executor);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package org.ssekit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link EventLog#inMemory}: one ring buffer per topic, bounded by count and age. Each topic's
+ * ring is guarded by its own monitor; nothing blocks on I/O.
+ */
+final class InMemoryEventLog implements EventLog {
+
+  private final int maxEvents;
+  private final long maxAgeNanos;
+  private final LongSupplier nanoClock;
+  private final String run;
+  private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+
+  InMemoryEventLog(int maxEvents, Duration maxAge, LongSupplier nanoClock) {
+    if (maxEvents < 1) {
+      throw new IllegalArgumentException("history maxEvents must be positive: " + maxEvents);
+    }
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("history maxAge must be positive: " + maxAge);
+    }
+    this.maxEvents = maxEvents;
+    this.maxAgeNanos = saturatedNanos(maxAge);
+    this.nanoClock = nanoClock;
+    this.run =
+        Long.toString(System.currentTimeMillis(), 36)
+            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  public Message append(String topic, Message message) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(message, "message");
+    return rings.computeIfAbsent(topic, t -> new Ring(maxEvents)).append(message);
+  }
+
+  @Override
+  public Replay readAfter(String topic, String lastEventId, int limit) {
+    Objects.requireNonNull(lastEventId, "lastEventId");
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    }
+    Ring ring = rings.get(topic);
+    if (ring == null) {
+      return new Replay(List.of(), false);
+    }
+    return ring.readAfter(lastEventId, limit);
+  }
+
+  /** A fixed-size circular buffer of one topic's messages. */
+  private final class Ring {
+    private final Message[] messages;
+    private final long[] times;
+    private long seq; // sequence of the newest message; the oldest retained is seq - size + 1
+    private int head; // index of the oldest retained message
+    private int size;
+    private @Nullable String newestId; // kept after expiry: a client that saw it missed nothing
+
+    Ring(int capacity) {
+      messages = new Message[capacity];
+      times = new long[capacity];
+    }
+
+    synchronized Message append(Message message) {
+      long now = nanoClock.getAsLong();
+      expire(now);
+      seq++;
+      Message stored = message.id().isPresent() ? message : message.withId(run + "-" + seq);
+      int slot = (head + size) % messages.length;
+      if (size == messages.length) {
+        head = (head + 1) % messages.length;
+      } else {
+        size++;
+      }
+      messages[slot] = stored;
+      newestId = stored.id().orElseThrow();
+      times[slot] = now;
+      return stored;
+    }
+
+    synchronized Replay readAfter(String lastEventId, int limit) {
+      expire(nanoClock.getAsLong());
+      if (lastEventId.equals(newestId)) {
+        return new Replay(List.of(), true);
+      }
+      int found = -1;
+      for (int i = size - 1; i >= 0; i--) {
+        Message m = messages[(head + i) % messages.length];
+        if (lastEventId.equals(m.id().orElse(null))) {
+          found = i;
+          break;
+        }
+      }
+      boolean complete = found >= 0;
+      int from = found + 1;
+      if (size - from > limit) {
+        from = size - limit;
+        complete = false;
+      }
+      List<Message> out = new ArrayList<>(size - from);
+      for (int i = from; i < size; i++) {
+        out.add(messages[(head + i) % messages.length]);
+      }
+      return new Replay(out, complete);
+    }
+
+    private void expire(long now) {
+      while (size > 0 && now - times[head] > maxAgeNanos) {
+        messages[head] = null;
+        head = (head + 1) % messages.length;
+        size--;
+      }
+    }
+  }
+}
