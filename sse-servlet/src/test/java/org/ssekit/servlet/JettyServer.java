@@ -45,6 +45,7 @@ final class JettyServer implements TestServer {
       throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(200, 4, 1000);
     pool.setName(POOL);
+    pool.setMaxEvictCount(200); // idle threads leave within a second, so counts return to baseline
     Server server = new Server(pool);
     HttpConfiguration cfg = new HttpConfiguration();
     ServerConnector connector =
