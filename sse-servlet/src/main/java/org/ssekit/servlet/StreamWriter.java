@@ -43,6 +43,9 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** Size of the coalescing buffer, allocated when a connection first has two events waiting. */
   static final int BATCH_BYTES = 8192;
 
+  /** Batches one stream may write before it yields its write task to other woken streams. */
+  static final int BATCHES_PER_TURN = 16;
+
   /** Held (1) by the opening thread until {@link #start} has drained once. */
   private final AtomicInteger wip = new AtomicInteger(1);
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -188,12 +191,20 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   void drain() {
     int missed = 1;
     while (true) {
+      boolean more;
       try {
-        work();
+        more = work();
       } catch (RuntimeException e) {
         log.warn("stream writer failed; closing the stream", e);
         failed = true;
         finish();
+        more = false;
+      }
+      if (more) {
+        // used up its turn with more to write: keep ownership and queue behind the other woken
+        // streams, so one busy stream cannot monopolise a write task
+        dispatcher.submit(this);
+        return;
       }
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
@@ -202,19 +213,26 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
   }
 
-  private void work() {
+  /**
+   * Writes while the container accepts writes and events are queued, at most {@link
+   * #BATCHES_PER_TURN} batches.
+   *
+   * @return true if the turn ended with more to write
+   */
+  private boolean work() {
     if (finished.get()) {
-      return;
+      return false;
     }
     ServletOutputStream o = out;
     StreamConnection c = connection;
     if (o == null || c == null) {
-      return; // not started yet; start() drains
+      return false; // not started yet; start() drains
     }
     if (failed) {
       finish();
-      return;
+      return false;
     }
+    int batches = 0;
     try {
       while (o.isReady()) {
         if (dirty) {
@@ -222,20 +240,25 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
           dirty = false;
           continue;
         }
+        if (batches == BATCHES_PER_TURN) {
+          return true;
+        }
         if (writeBatch(o, c)) {
+          batches++;
           dirty = true;
           continue;
         }
         if (closing) {
           finish(); // everything queued before the close is written and flushed
         }
-        return;
+        return false;
       }
     } catch (IOException e) {
       log.debug("write failed; the client is gone", e);
       failed = true;
       finish();
     }
+    return false;
   }
 
   /** Writes the next batch of events; false when nothing is queued. */
