@@ -682,30 +682,34 @@ abstract class ServletStreamingContract {
   }
 
   @Test
-  void stoppingTheContainerEndsStreamsAndLeavesNoThreads() throws Exception {
-    SseRouter r = router(SseRouter.builder());
-    TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
-    SseRecorder rec;
-    try {
-      rec = open(s.uri("/events"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
-      r.hub().publish(topic, Event.of("before stop"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
-    } finally {
-      s.close(); // destroy() ends the streams of the servlet
+  void restartingTheContainerLeaksNoThreadAndNoStream() throws Exception {
+    int ssekitBefore = threads("ssekit-");
+    SseRouter r = SseRouter.builder().build();
+    for (int round = 0; round < 2; round++) {
+      TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
+      SseRecorder rec;
+      try {
+        rec = open(s.uri("/events"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+        r.hub().publish(topic, Event.of("round " + round));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+      } finally {
+        s.close(); // destroy() ends the servlet's streams
+      }
+      rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
+      assertThat(r.openStreams()).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> threads(JettyServer.POOL) + threads(TomcatServer.POOL) == 0);
     }
-    rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
-    assertThat(r.openStreams()).isZero();
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> containerThreads() == 0);
+    r.close(); // the hub it built, its heartbeat thread and broker pool go with it
+    await().atMost(Duration.ofSeconds(10)).until(() -> threads("ssekit-") <= ssekitBefore);
   }
 
-  static int containerThreads() {
+  static int threads(String prefix) {
     return (int)
         Thread.getAllStackTraces().keySet().stream()
             .filter(Thread::isAlive)
-            .map(Thread::getName)
-            .filter(n -> n.startsWith(JettyServer.POOL) || n.startsWith(TomcatServer.POOL))
+            .filter(t -> t.getName().startsWith(prefix))
             .count();
   }
 }
