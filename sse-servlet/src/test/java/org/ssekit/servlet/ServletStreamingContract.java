@@ -169,6 +169,20 @@ abstract class ServletStreamingContract {
   }
 
   @Test
+  void eventsLargerThanTheCoalescingBufferArriveWhole() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+    List<String> sent =
+        List.of("a".repeat(100_000), "small", "b\n".repeat(30_000), "c".repeat(StreamWriter.BATCH_BYTES - 8), "end");
+    for (String d : sent) {
+      r.hub().publish(topic, Event.of(d));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == sent.size());
+    assertThat(rec.data()).containsExactlyElementsOf(sent);
+  }
+
+  @Test
   void deliversBurstsCompletelyAndInOrder() throws Exception {
     // room for the whole burst: this is about coalescing and order, not the slow-consumer policy
     SseRouter r = router(SseRouter.builder().queueCapacity(4096));
