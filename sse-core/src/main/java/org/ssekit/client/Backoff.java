@@ -39,7 +39,7 @@ final class Backoff {
     long d;
     if (baseMillis == 0) {
       d = 0;
-    } else if (failures >= Long.numberOfLeadingZeros(baseMillis) - 1) {
+    } else if (failures >= Long.numberOfLeadingZeros(baseMillis)) {
       d = cap; // base * 2^failures would overflow
     } else {
       d = Math.min(baseMillis << failures, cap);
