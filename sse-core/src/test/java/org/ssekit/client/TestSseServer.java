@@ -30,14 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request is answered with the next {@link #reply scripted reply}, or else with an open {@code
  * text/event-stream} the test writes to ({@link Stream#send}) and ends ({@link Stream#close}).
  */
-final class TestSseServer implements AutoCloseable {
+public final class TestSseServer implements AutoCloseable {
 
   /** A request as received. */
-  static class Request {
-    final String method;
-    final Headers headers;
-    final String body;
-    final long receivedNanos = System.nanoTime();
+  public static class Request {
+    public final String method;
+    public final Headers headers;
+    public final String body;
+    public final long receivedNanos = System.nanoTime();
 
     Request(String method, Headers headers, String body) {
       this.method = method;
@@ -45,14 +45,14 @@ final class TestSseServer implements AutoCloseable {
       this.body = body;
     }
 
-    String header(String name) {
+    public String header(String name) {
       String v = headers.getFirst(name);
       return v == null ? "" : v;
     }
   }
 
   /** An open event stream: the server side of one client connection. */
-  static final class Stream extends Request {
+  public static final class Stream extends Request {
     private final HttpExchange exchange;
     private final CountDownLatch done = new CountDownLatch(1);
     volatile long closedNanos;
@@ -63,7 +63,7 @@ final class TestSseServer implements AutoCloseable {
     }
 
     /** Writes and flushes {@code text}. */
-    synchronized Stream send(String text) {
+    public synchronized Stream send(String text) {
       try {
         OutputStream out = exchange.getResponseBody();
         out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -75,7 +75,7 @@ final class TestSseServer implements AutoCloseable {
     }
 
     /** Whether a write fails, i.e. the client has gone (a first write may still be buffered). */
-    boolean clientGone() {
+    public boolean clientGone() {
       try {
         send(":\n");
         return false;
@@ -85,7 +85,7 @@ final class TestSseServer implements AutoCloseable {
     }
 
     /** Ends the response: the client sees end of stream. */
-    synchronized void close() {
+    public synchronized void close() {
       closedNanos = System.nanoTime();
       try {
         exchange.close();
@@ -119,7 +119,7 @@ final class TestSseServer implements AutoCloseable {
     server.start();
   }
 
-  static TestSseServer start() {
+  public static TestSseServer start() {
     try {
       return new TestSseServer();
     } catch (IOException e) {
@@ -127,18 +127,18 @@ final class TestSseServer implements AutoCloseable {
     }
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
   /** The next request gets this reply instead of a stream. */
-  TestSseServer reply(int status, String contentType, String body) {
+  public TestSseServer reply(int status, String contentType, String body) {
     replies.add(new Reply(status, contentType, body));
     return this;
   }
 
   /** The next stream opened, within 5 s. */
-  Stream awaitStream() {
+  public Stream awaitStream() {
     try {
       Stream s = streams.poll(5, TimeUnit.SECONDS);
       if (s == null) {
@@ -151,7 +151,7 @@ final class TestSseServer implements AutoCloseable {
     }
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
