@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -225,7 +226,12 @@ final class Connection implements HttpResponse.BodySubscriber<Void>, SseParser.L
     if (ended.get()) {
       return;
     }
-    watchdog = client.scheduler().schedule(this::checkReadTimeout, delayNanos, TimeUnit.NANOSECONDS);
+    try {
+      watchdog = client.scheduler().schedule(this::checkReadTimeout, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      client.failed(this, SseException.protocol("the scheduler refused the read-timeout check", e));
+      return;
+    }
     if (ended.get()) {
       ScheduledFuture<?> w = watchdog;
       if (w != null) {

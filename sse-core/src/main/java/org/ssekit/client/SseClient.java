@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -148,9 +149,9 @@ public final class SseClient implements AutoCloseable {
   private final SerialRunner serial = new SerialRunner();
 
   private final Object lock = new Object();
-  // guarded by lock
+  // written under lock; current is also read without it, to drop a superseded connection's events
   private State state = State.NEW;
-  private @Nullable Connection current;
+  private volatile @Nullable Connection current;
   private @Nullable ScheduledFuture<?> pendingReconnect;
   private int failures;
 
@@ -439,10 +440,15 @@ public final class SseClient implements AutoCloseable {
     }
     long wait = delay;
     serial.execute(() -> each(connectionListeners, l -> l.onReconnecting(Duration.ofMillis(wait)), "onReconnecting"));
-    synchronized (lock) {
-      if (current == c && state == State.CONNECTING) {
-        pendingReconnect = scheduler.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+    try {
+      synchronized (lock) {
+        if (current == c && state == State.CONNECTING) {
+          pendingReconnect = scheduler.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+        }
       }
+    } catch (RejectedExecutionException e) {
+      log.warn("SSE client scheduler refused the reconnection; closing {}", uri, e);
+      close();
     }
   }
 
@@ -507,10 +513,7 @@ public final class SseClient implements AutoCloseable {
   }
 
   void resumeReading() {
-    Connection c;
-    synchronized (lock) {
-      c = current;
-    }
+    Connection c = current;
     if (c != null) {
       c.resume();
     }
