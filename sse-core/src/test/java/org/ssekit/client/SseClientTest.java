@@ -266,6 +266,17 @@ class SseClientTest {
   }
 
   @Test
+  void aSchedulerThatRefusesWorkClosesTheClient() {
+    java.util.concurrent.ScheduledExecutorService dead = Executors.newSingleThreadScheduledExecutor();
+    dead.shutdown();
+    SseClient client =
+        rec.attach(SseClient.builder("http://example.test/").httpClient(http).scheduler(dead)).build().start();
+    http.next().failConnect(new IOException("refused"));
+    assertThat(client.state()).isEqualTo(SseClient.State.CLOSED);
+    assertThat(rec.log).endsWith("closed");
+  }
+
+  @Test
   void closeCancelsAPendingReconnect() {
     SseClient client = builder().build().start();
     http.next().open().end();
