@@ -181,6 +181,19 @@ class SseClientIT {
   }
 
   @Test
+  void closeFromAnEventListenerStopsTheStream() {
+    SseClient[] self = new SseClient[1];
+    self[0] = track(builder().onEvent("bye", e -> self[0].close()).build());
+    self[0].start();
+    TestSseServer.Stream stream = server.awaitStream();
+    stream.send("data: 1\n\nevent: bye\ndata: 2\n\ndata: 3\n\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> self[0].state() == SseClient.State.CLOSED);
+    await().atMost(Duration.ofSeconds(5)).until(stream::clientGone);
+    assertThat(rec.events()).containsExactly("event:message:1:", "event:bye:2:");
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
   void postsTheBodyWithCustomHeadersAndResendsItOnReconnect() {
     track(
         builder()

@@ -64,7 +64,8 @@ public final class ContractTestService implements AutoCloseable {
           "report",
           "read-timeout",
           "restart",
-          "event-type-listeners");
+          "event-type-listeners",
+          "bom");
 
   private final HttpServer server;
   private final ExecutorService pool;

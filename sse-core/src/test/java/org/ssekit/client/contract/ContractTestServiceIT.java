@@ -62,7 +62,7 @@ class ContractTestServiceIT {
         .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(Object.class))
         .containsExactlyInAnyOrder(
             "comments", "headers", "last-event-id", "post", "report", "read-timeout", "restart",
-            "event-type-listeners");
+            "event-type-listeners", "bom");
   }
 
   @Test
