@@ -164,9 +164,9 @@ final class Connection implements HttpResponse.BodySubscriber<Void>, SseParser.L
   }
 
   private void requestMore() {
-    if (client.iteratorsFull()) {
+    if (client.sinksFull()) {
       paused.set(true);
-      if (client.iteratorsFull() || !paused.compareAndSet(true, false)) {
+      if (client.sinksFull() || !paused.compareAndSet(true, false)) {
         return;
       }
     }

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.ssekit.MessageEvent;
 
 /** The {@link EventIterator} behind {@link SseClient#events(int)}. */
-final class QueueIterator implements EventIterator {
+final class QueueIterator implements EventIterator, Sink {
 
   private static final Object END = new Object();
 
@@ -26,19 +26,20 @@ final class QueueIterator implements EventIterator {
     this.capacity = capacity;
   }
 
-  /** Called by the client, serially. */
-  void offer(MessageEvent event) {
+  @Override
+  public void offer(MessageEvent event) {
     if (!ended) {
       queue.add(event);
     }
   }
 
-  /** Called by the client when it closes. */
-  void end() {
+  @Override
+  public void end() {
     queue.add(END);
   }
 
-  boolean full() {
+  @Override
+  public boolean full() {
     return !ended && queue.size() >= capacity;
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -145,7 +146,7 @@ public final class SseClient implements AutoCloseable {
   private final List<Consumer<? super MessageEvent>> anyEvent;
   private final List<Consumer<? super String>> comments;
   private final List<ConnectionListener> connectionListeners;
-  private final List<QueueIterator> iterators = new CopyOnWriteArrayList<>();
+  private final List<Sink> sinks = new CopyOnWriteArrayList<>();
   private final SerialRunner serial = new SerialRunner();
 
   private final Object lock = new Object();
@@ -299,11 +300,41 @@ public final class SseClient implements AutoCloseable {
       throw new IllegalArgumentException("capacity must be positive: " + capacity);
     }
     QueueIterator it = new QueueIterator(this, capacity);
-    iterators.add(it);
-    if (state() == State.CLOSED) {
-      it.end();
-    }
+    add(it);
     return it;
+  }
+
+  /**
+   * A {@link Flow.Publisher} of the events dispatched after each subscription, of every type, in
+   * order, across reconnections; it completes a subscriber when the client closes (after the events
+   * already buffered) and never signals {@code onError} for connection failures (see {@link
+   * ConnectionListener}). Each subscriber may have {@code capacity} events buffered beyond its
+   * demand before the client pauses reading the socket. {@code onNext} runs on the client's
+   * callback threads (see "Threads") or on the thread calling {@code request}; for one subscriber
+   * signals are serialized. Subscribe before {@link #start()} to see every event.
+   */
+  public Flow.Publisher<MessageEvent> publisher(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    }
+    return subscriber -> {
+      Objects.requireNonNull(subscriber, "subscriber");
+      FlowSubscription s = new FlowSubscription(this, subscriber, capacity);
+      s.start();
+      add(s);
+    };
+  }
+
+  /** {@link #publisher(int)} with a capacity of 256 events. */
+  public Flow.Publisher<MessageEvent> publisher() {
+    return publisher(256);
+  }
+
+  private void add(Sink sink) {
+    sinks.add(sink);
+    if (state() == State.CLOSED) {
+      sink.end();
+    }
   }
 
   /** {@link #events(int)} with a capacity of 256 events. */
@@ -465,8 +496,8 @@ public final class SseClient implements AutoCloseable {
     serial.execute(
         () -> {
           each(connectionListeners, ConnectionListener::onClosed, "onClosed");
-          for (QueueIterator it : iterators) {
-            it.end();
+          for (Sink sink : sinks) {
+            sink.end();
           }
         });
   }
@@ -482,8 +513,8 @@ public final class SseClient implements AutoCloseable {
       each(forType, l -> l.accept(event), "event listener");
     }
     each(anyEvent, l -> l.accept(event), "event listener");
-    for (QueueIterator it : iterators) {
-      it.offer(event);
+    for (Sink sink : sinks) {
+      sink.offer(event);
     }
   }
 
@@ -503,9 +534,9 @@ public final class SseClient implements AutoCloseable {
     retryMillis = millis;
   }
 
-  boolean iteratorsFull() {
-    for (QueueIterator it : iterators) {
-      if (it.full()) {
+  boolean sinksFull() {
+    for (Sink sink : sinks) {
+      if (sink.full()) {
         return true;
       }
     }
@@ -519,8 +550,8 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
-  void remove(QueueIterator it) {
-    iterators.remove(it);
+  void remove(Sink sink) {
+    sinks.remove(sink);
   }
 
   SerialRunner serial() {
