@@ -1,0 +1,144 @@
+package org.ssekit.servlet.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ssekit.Event;
+import org.ssekit.EventStream;
+import org.ssekit.MessageEvent;
+import org.ssekit.client.ConnectionListener;
+import org.ssekit.client.EventIterator;
+import org.ssekit.client.SseClient;
+import org.ssekit.client.SseException;
+import org.ssekit.servlet.SseRouter;
+
+/**
+ * {@link SseClient} against a real ssekit server: an {@link SseRouter} stream servlet on embedded
+ * Jetty 12, over a loopback socket. The server drops the connection by closing the hub's stream.
+ */
+class SseClientAgainstServletIT {
+
+  private static final String TOPIC = "news";
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final List<Long> openedAt = new CopyOnWriteArrayList<>();
+  private final List<Long> droppedAt = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private URI serve(SseRouter router) throws Exception {
+    toClose.add(router);
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler("/");
+    ServletHolder holder = new ServletHolder(router.handler(TOPIC));
+    holder.setAsyncSupported(true);
+    ctx.addServlet(holder, "/events");
+    server.setHandler(ctx);
+    server.setStopTimeout(0);
+    server.start();
+    toClose.add(server::stop);
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/events");
+  }
+
+  private SseClient client(URI uri, Duration initialDelay) {
+    SseClient client =
+        SseClient.builder(uri)
+            .initialDelay(initialDelay)
+            .jitter(0)
+            .listener(
+                new ConnectionListener() {
+                  @Override
+                  public void onOpen(HttpResponse.ResponseInfo response) {
+                    openedAt.add(System.nanoTime());
+                    log.add("open");
+                  }
+
+                  @Override
+                  public void onError(SseException error) {
+                    droppedAt.add(System.nanoTime());
+                    log.add("error:" + error.kind());
+                  }
+
+                  @Override
+                  public void onReconnecting(Duration delay) {
+                    log.add("reconnecting:" + delay.toMillis());
+                  }
+                })
+            .build();
+    toClose.add(client);
+    return client;
+  }
+
+  private static void publish(SseRouter router, String data) {
+    router.hub().publish(TOPIC, Event.of(data)).toCompletableFuture().join();
+  }
+
+  @Test
+  void resumesAfterTheServerDropsTheConnectionWithoutGapOrDuplicate() throws Exception {
+    SseRouter router = SseRouter.create();
+    SseClient client = client(serve(router), Duration.ofMillis(300));
+    EventIterator events = client.events();
+    client.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> router.hub().streamCount(TOPIC) == 1);
+
+    publish(router, "one");
+    publish(router, "two");
+    MessageEvent one = events.next();
+    MessageEvent two = events.next();
+    assertThat(List.of(one.data(), two.data())).containsExactly("one", "two");
+    assertThat(two.lastEventId()).isNotEmpty().isNotEqualTo(one.lastEventId());
+
+    router.hub().streams().forEach(EventStream::close); // the server drops the connection
+    await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("reconnecting:300"));
+    publish(router, "three"); // while the client is away
+    publish(router, "four");
+
+    assertThat(events.poll(Duration.ofSeconds(10))).map(MessageEvent::data).contains("three");
+    assertThat(events.poll(Duration.ofSeconds(5))).map(MessageEvent::data).contains("four");
+    EventStream resumed = router.hub().streams().iterator().next();
+    assertThat(resumed.request().lastEventId()).contains(two.lastEventId());
+    publish(router, "five");
+    assertThat(events.poll(Duration.ofSeconds(5))).map(MessageEvent::data).contains("five");
+    assertThat(log).containsSubsequence("open", "error:END_OF_STREAM", "reconnecting:300", "open");
+  }
+
+  @Test
+  void honoursTheRetryTheServerSends() throws Exception {
+    SseRouter router = SseRouter.builder().retry(Duration.ofMillis(700)).build();
+    SseClient client = client(serve(router), Duration.ofMillis(10));
+    EventIterator events = client.events();
+    client.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> router.hub().streamCount(TOPIC) == 1);
+    publish(router, "hello"); // the retry hint precedes it on the stream
+    assertThat(events.next().data()).isEqualTo("hello");
+
+    router.hub().streams().forEach(EventStream::close);
+    await().atMost(Duration.ofSeconds(10)).until(() -> openedAt.size() == 2);
+
+    Duration waited = Duration.ofNanos(openedAt.get(1) - droppedAt.get(0));
+    assertThat(log).contains("reconnecting:700");
+    assertThat(waited).isBetween(Duration.ofMillis(700), Duration.ofMillis(700 + 2000));
+  }
+}
