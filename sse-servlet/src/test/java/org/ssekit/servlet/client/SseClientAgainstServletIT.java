@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ssekit.Event;
 import org.ssekit.EventStream;
+import org.ssekit.InitialResponse;
 import org.ssekit.MessageEvent;
+import org.ssekit.StreamAdapter;
+import org.ssekit.StreamRequest;
 import org.ssekit.client.ConnectionListener;
 import org.ssekit.client.EventIterator;
 import org.ssekit.client.SseClient;
@@ -45,6 +49,10 @@ class SseClientAgainstServletIT {
   }
 
   private URI serve(SseRouter router) throws Exception {
+    return serve(router, StreamAdapter.passThrough());
+  }
+
+  private URI serve(SseRouter router, StreamAdapter adapter) throws Exception {
     toClose.add(router);
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -52,7 +60,7 @@ class SseClientAgainstServletIT {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler("/");
-    ServletHolder holder = new ServletHolder(router.handler(TOPIC));
+    ServletHolder holder = new ServletHolder(router.handler(TOPIC, adapter));
     holder.setAsyncSupported(true);
     ctx.addServlet(holder, "/events");
     server.setHandler(ctx);
@@ -140,5 +148,67 @@ class SseClientAgainstServletIT {
     Duration waited = Duration.ofNanos(openedAt.get(1) - droppedAt.get(0));
     assertThat(log).contains("reconnecting:700");
     assertThat(waited).isBetween(Duration.ofMillis(700), Duration.ofMillis(700 + 2000));
+  }
+
+  @Test
+  void backsOffBoundedWhileTheServerIsUnavailableThenConnects() throws Exception {
+    SseRouter router = SseRouter.create();
+    AtomicInteger attempts = new AtomicInteger();
+    StreamAdapter flaky =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            return attempts.incrementAndGet() <= 5
+                ? InitialResponse.reject(503, "warming up")
+                : InitialResponse.accept();
+          }
+        };
+    SseClient client =
+        SseClient.builder(serve(router, flaky))
+            .initialDelay(Duration.ofMillis(20))
+            .maxDelay(Duration.ofMillis(100))
+            .listener(
+                new ConnectionListener() {
+                  @Override
+                  public void onError(SseException error) {
+                    log.add("error:" + error.status().orElse(0));
+                  }
+
+                  @Override
+                  public void onReconnecting(Duration delay) {
+                    log.add("reconnecting:" + delay.toMillis());
+                  }
+                })
+            .build();
+    toClose.add(client);
+    client.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == SseClient.State.OPEN);
+    assertThat(attempts.get()).isEqualTo(6);
+    List<Long> delays =
+        log.stream()
+            .filter(l -> l.startsWith("reconnecting:"))
+            .map(l -> Long.parseLong(l.substring("reconnecting:".length())))
+            .toList();
+    assertThat(log).filteredOn(l -> l.startsWith("error:")).containsOnly("error:503").hasSize(5);
+    assertThat(delays).hasSize(5).allSatisfy(d -> assertThat(d).isBetween(20L, 100L));
+    assertThat(delays.get(4)).isEqualTo(100L); // 20 * 2^4 = 320, capped
+  }
+
+  @Test
+  void stopsWhenTheServerRefusesTheClient() throws Exception {
+    SseRouter router = SseRouter.create();
+    AtomicInteger attempts = new AtomicInteger();
+    StreamAdapter forbidden =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            attempts.incrementAndGet();
+            return InitialResponse.reject(403, "no");
+          }
+        };
+    SseClient client = client(serve(router, forbidden), Duration.ofMillis(10)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == SseClient.State.CLOSED);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> attempts.get() == 1);
+    assertThat(log).containsExactly("error:HTTP_STATUS");
   }
 }
