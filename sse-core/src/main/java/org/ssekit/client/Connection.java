@@ -2,6 +2,9 @@ package org.ssekit.client;
 
 import java.nio.ByteBuffer;
 import java.net.http.HttpResponse;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -92,7 +95,11 @@ final class Connection implements HttpResponse.BodySubscriber<Void>, SseParser.L
     }
     int status = info.statusCode();
     if (status == 204 || status < 200 || status > 299) {
-      client.failed(this, SseException.status(status));
+      long retryAfter =
+          status == 503 || status == 429
+              ? retryAfterMillis(info.headers().firstValue("Retry-After").orElse(""), System.currentTimeMillis())
+              : -1;
+      client.failed(this, SseException.status(status, retryAfter));
       return new Discard();
     }
     String contentType = info.headers().firstValue("Content-Type").orElse("");
@@ -105,6 +112,29 @@ final class Connection implements HttpResponse.BodySubscriber<Void>, SseParser.L
       return new Discard();
     }
     return this;
+  }
+
+  /**
+   * A {@code Retry-After} value in milliseconds: delta-seconds, or an HTTP date relative to {@code
+   * nowMillis}; -1 when absent, malformed or in the past.
+   */
+  static long retryAfterMillis(String value, long nowMillis) {
+    String v = value.trim();
+    if (v.isEmpty()) {
+      return -1;
+    }
+    if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (v.length() > 9) {
+        return Long.MAX_VALUE / 2; // absurdly long; the cap applies
+      }
+      return Long.parseLong(v) * 1000;
+    }
+    try {
+      long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      return at > nowMillis ? at - nowMillis : -1;
+    } catch (DateTimeParseException e) {
+      return -1;
+    }
   }
 
   static boolean isEventStream(String contentType) {

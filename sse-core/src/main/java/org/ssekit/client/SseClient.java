@@ -85,7 +85,8 @@ import org.ssekit.MessageEvent;
  * server sent, or {@link Builder#initialDelay} (1 s). It doubles with every consecutive failure up
  * to {@link Builder#maxDelay} (30 s, or the server's {@code retry} if larger), plus up to {@link
  * Builder#jitter} (50 %) random extra, never beyond that cap and never below the server's {@code
- * retry}. A connection that stayed open for {@link Builder#backoffResetAfter} (60 s) resets the
+ * retry}. A {@code Retry-After} on a 503 or 429 response lengthens that wait to its value, up to
+ * the same cap. A connection that stayed open for {@link Builder#backoffResetAfter} (60 s) resets the
  * count. A partial event cut by a drop is discarded. With {@link Builder#readTimeout} set, a stream
  * that delivers no bytes for that long is dropped and reconnected.
  *
@@ -131,10 +132,11 @@ public final class SseClient implements AutoCloseable {
   private final String method;
   private final byte @Nullable [] body;
   private final Map<String, List<String>> headers;
-  private final HttpClient httpClient;
+  private final @Nullable HttpClient httpClient; // null: the shared one, created on first use
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
   private final long initialDelayMillis;
+  private final long maxDelayMillis;
   private final long resetNanos;
   private final long readTimeoutNanos;
   private final Duration responseTimeout;
@@ -170,6 +172,7 @@ public final class SseClient implements AutoCloseable {
     this.scheduler = b.scheduler != null ? b.scheduler : Defaults.scheduler();
     this.backoff = new Backoff(b.maxDelay.toMillis(), b.jitter, b.random);
     this.initialDelayMillis = b.initialDelay.toMillis();
+    this.maxDelayMillis = b.maxDelay.toMillis();
     this.resetNanos = b.backoffResetAfter.toNanos();
     this.readTimeoutNanos = b.readTimeout.toNanos();
     this.responseTimeout = b.responseTimeout;
@@ -366,7 +369,8 @@ public final class SseClient implements AutoCloseable {
       previous.end(); // silently: restart, or a reconnect racing a restart
     }
     try {
-      CompletableFuture<HttpResponse<Void>> f = httpClient.sendAsync(request(), c::onResponse);
+      HttpClient http = httpClient != null ? httpClient : SharedHttpClient.INSTANCE;
+      CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request(), c::onResponse);
       c.exchange(f);
       f.whenComplete(
           (response, error) -> {
@@ -457,6 +461,10 @@ public final class SseClient implements AutoCloseable {
       if (reconnect) {
         long base = retryMillis >= 0 ? retryMillis : initialDelayMillis;
         delay = backoff.delayMillis(base, failures);
+        long retryAfter = error.retryAfter().map(Duration::toMillis).orElse(-1L);
+        if (retryAfter > delay) {
+          delay = Math.min(retryAfter, Math.max(maxDelayMillis, base));
+        }
         failures = failures == Integer.MAX_VALUE ? failures : failures + 1;
         state = State.CONNECTING;
       } else {
@@ -888,14 +896,14 @@ public final class SseClient implements AutoCloseable {
       return new SseClient(this);
     }
 
-    private HttpClient resolveHttpClient() {
+    private @Nullable HttpClient resolveHttpClient() {
       if (httpClient != null) {
         return httpClient;
       }
       if (executor != null) {
         return newHttpClient(executor);
       }
-      return SharedHttpClient.INSTANCE;
+      return null;
     }
 
     private static boolean isTokenChar(int c) {

@@ -1,6 +1,8 @@
 package org.ssekit.client;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
@@ -31,11 +33,18 @@ public final class SseException extends RuntimeException {
 
   private final Kind kind;
   private final int status;
+  private final long retryAfterMillis;
 
   private SseException(Kind kind, int status, String message, @Nullable Throwable cause) {
+    this(kind, status, -1, message, cause);
+  }
+
+  private SseException(
+      Kind kind, int status, long retryAfterMillis, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.status = status;
+    this.retryAfterMillis = retryAfterMillis;
   }
 
   static SseException connection(Throwable cause) {
@@ -59,6 +68,16 @@ public final class SseException extends RuntimeException {
     return new SseException(Kind.HTTP_STATUS, status, "unexpected HTTP status " + status, null);
   }
 
+  static SseException status(int status, long retryAfterMillis) {
+    return new SseException(
+        Kind.HTTP_STATUS,
+        status,
+        retryAfterMillis,
+        "unexpected HTTP status " + status
+            + (retryAfterMillis >= 0 ? " (Retry-After " + retryAfterMillis + " ms)" : ""),
+        null);
+  }
+
   static SseException contentType(int status, String contentType) {
     return new SseException(
         Kind.CONTENT_TYPE,
@@ -79,6 +98,14 @@ public final class SseException extends RuntimeException {
   /** The HTTP status of the response, when there was one. */
   public OptionalInt status() {
     return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
+  }
+
+  /**
+   * The server's {@code Retry-After} on a 503 or 429 response, when it sent a valid one (seconds,
+   * or an HTTP date still in the future).
+   */
+  public Optional<Duration> retryAfter() {
+    return retryAfterMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryAfterMillis));
   }
 
   /**

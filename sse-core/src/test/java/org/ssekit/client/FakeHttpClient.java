@@ -111,8 +111,10 @@ final class FakeHttpClient extends HttpClient {
     }
 
     Exchange respond(int status, String contentType) {
-      Map<String, List<String>> h =
-          contentType.isEmpty() ? Map.of() : Map.of("Content-Type", List.of(contentType));
+      return respond(status, contentType.isEmpty() ? Map.of() : Map.of("Content-Type", List.of(contentType)));
+    }
+
+    Exchange respond(int status, Map<String, List<String>> h) {
       HttpHeaders headers = HttpHeaders.of(h, (a, b) -> true);
       HttpResponse.ResponseInfo info =
           new HttpResponse.ResponseInfo() {

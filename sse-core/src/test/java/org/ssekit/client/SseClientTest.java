@@ -205,6 +205,38 @@ class SseClientTest {
   }
 
   @Test
+  void retryAfterOnServiceUnavailableLengthensTheWaitUpToTheCap() {
+    builder().maxDelay(Duration.ofSeconds(30)).build().start();
+    http.next().respond(503, java.util.Map.of("Retry-After", List.of("2")));
+    scheduler.runNext();
+    http.next().respond(429, java.util.Map.of("Retry-After", List.of("3600")));
+    scheduler.runNext();
+    http.next().respond(503, java.util.Map.of("Retry-After", List.of("soon")));
+    assertThat(scheduledDelays()).containsExactly(2000L, 30_000L, 500L);
+    assertThat(rec.errors.get(0).retryAfter()).contains(Duration.ofSeconds(2));
+    assertThat(rec.errors.get(2).retryAfter()).isEmpty();
+  }
+
+  @Test
+  void retryAfterNeverShortensTheBackoff() {
+    builder().initialDelay(Duration.ofSeconds(4)).maxDelay(Duration.ofSeconds(30)).build().start();
+    http.next().respond(503, java.util.Map.of("Retry-After", List.of("1")));
+    assertThat(scheduledDelays()).containsExactly(5000L);
+  }
+
+  @Test
+  void retryAfterAcceptsSecondsAndFutureHttpDates() {
+    long now = 1_700_000_000_000L; // Tue, 14 Nov 2023 22:13:20 GMT
+    assertThat(Connection.retryAfterMillis("120", now)).isEqualTo(120_000);
+    assertThat(Connection.retryAfterMillis(" 0 ", now)).isZero();
+    assertThat(Connection.retryAfterMillis("Tue, 14 Nov 2023 22:13:50 GMT", now)).isEqualTo(30_000);
+    assertThat(Connection.retryAfterMillis("Tue, 14 Nov 2023 22:00:00 GMT", now)).isEqualTo(-1);
+    assertThat(Connection.retryAfterMillis("-5", now)).isEqualTo(-1);
+    assertThat(Connection.retryAfterMillis("", now)).isEqualTo(-1);
+    assertThat(Connection.retryAfterMillis("99999999999999", now)).isPositive();
+  }
+
+  @Test
   void tooManyRequestsAndRequestTimeoutAreTransient() {
     assertThat(SseException.status(429).isTransient()).isTrue();
     assertThat(SseException.status(408).isTransient()).isTrue();
