@@ -27,6 +27,7 @@ final class FlowSubscription implements Flow.Subscription, Sink {
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
+  private volatile boolean started;
   private volatile boolean ended;
   private volatile boolean cancelled;
   private volatile @Nullable IllegalArgumentException badRequest;
@@ -37,6 +38,7 @@ final class FlowSubscription implements Flow.Subscription, Sink {
     this.capacity = capacity;
   }
 
+  /** Calls {@code onSubscribe}; no other signal precedes it. */
   void start() {
     try {
       subscriber.onSubscribe(this);
@@ -44,6 +46,8 @@ final class FlowSubscription implements Flow.Subscription, Sink {
       log.warn("Flow.Subscriber.onSubscribe threw; cancelling", e);
       cancel();
     }
+    started = true;
+    drain();
   }
 
   @Override
@@ -99,6 +103,9 @@ final class FlowSubscription implements Flow.Subscription, Sink {
   }
 
   private void emit() {
+    if (!started) {
+      return; // events wait in the queue until onSubscribe has returned
+    }
     if (cancelled) {
       clear();
       return;

@@ -323,8 +323,8 @@ public final class SseClient implements AutoCloseable {
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
       FlowSubscription s = new FlowSubscription(this, subscriber, capacity);
-      s.start();
       add(s);
+      s.start();
     };
   }
 

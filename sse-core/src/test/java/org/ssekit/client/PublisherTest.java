@@ -25,7 +25,7 @@ class PublisherTest {
   }
 
   /** Records signals; requests nothing by itself. */
-  static final class Probe implements Flow.Subscriber<MessageEvent> {
+  static class Probe implements Flow.Subscriber<MessageEvent> {
     final List<String> signals = new CopyOnWriteArrayList<>();
     Flow.@Nullable Subscription subscription;
 
@@ -128,6 +128,26 @@ class PublisherTest {
     probe.subscription.cancel();
     assertThat(ex.undelivered()).isZero();
     probe.request(5);
+    assertThat(probe.signals).containsExactly("subscribe");
+  }
+
+  @Test
+  void aSubscriberCancellingInOnSubscribeNeitherReceivesNorHoldsUpReading() {
+    SseClient client = client();
+    Probe probe =
+        new Probe() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            super.onSubscribe(s);
+            s.cancel();
+          }
+        };
+    client.publisher(1).subscribe(probe);
+    client.start();
+    FakeHttpClient.Exchange ex = http.next().open();
+    ex.send("data: a\n\n").send("data: b\n\n").send("data: c\n\n");
+    probe.request(5);
+    assertThat(ex.undelivered()).isZero();
     assertThat(probe.signals).containsExactly("subscribe");
   }
 
