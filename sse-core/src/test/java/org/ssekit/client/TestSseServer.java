@@ -63,10 +63,15 @@ public final class TestSseServer implements AutoCloseable {
     }
 
     /** Writes and flushes {@code text}. */
-    public synchronized Stream send(String text) {
+    public Stream send(String text) {
+      return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes and flushes {@code bytes}. */
+    public synchronized Stream send(byte[] bytes) {
       try {
         OutputStream out = exchange.getResponseBody();
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write(bytes);
         out.flush();
         return this;
       } catch (IOException e) {

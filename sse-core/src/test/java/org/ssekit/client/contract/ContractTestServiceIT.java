@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.client.TestSseServer;
 
@@ -150,6 +152,110 @@ class ContractTestServiceIT {
     assertThat(callbacks.await(cb, 1)).isEqualTo(event("message", "Hello", ""));
     assertThat(callbacks.await(cb, 2)).containsEntry("kind", "error");
     assertThat(streams.awaitStream()).isNotNull();
+  }
+
+  /** A stream as the harness sends it (chunks) and the callbacks it then expects, in order. */
+  record Case(String name, List<byte[]> chunks, List<Map<String, Object>> expected) {
+    Case(String name, List<String> chunks, List<Map<String, Object>> expected, boolean text) {
+      this(name, chunks.stream().map(ContractTestServiceIT::utf8).toList(), expected);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Case> parsingCases() {
+    String bom = "\uFEFF";
+    byte[] bomBytes = utf8(bom);
+    return List.of(
+        new Case("message in two chunks", List.of("data: Hel", "lo\n\n"), List.of(event("message", "Hello", "")), true),
+        new Case(
+            "two-line data, no space after the colon",
+            List.of("data: Hello\ndata:World\n\n"),
+            List.of(event("message", "Hello\nWorld", "")), true),
+        new Case("empty data", List.of("data:\n\n"), List.of(event("message", "", "")), true),
+        new Case(
+            "field without colon",
+            List.of("data\n\ndata\ndata\n\n"),
+            List.of(event("message", "", ""), event("message", "\n", "")), true),
+        new Case(
+            "extra leading space kept",
+            List.of("data:  Hello\n\n"),
+            List.of(event("message", " Hello", "")), true),
+        new Case(
+            "id with NUL ignored",
+            List.of("id: a\u0000bc\ndata: Hello\n\n"),
+            List.of(event("message", "Hello", "")), true),
+        new Case(
+            "last id persists, then reset by an empty id",
+            List.of("id: abc\ndata: first\n\n", "data: second\n\n", "id: \ndata: third\n\n"),
+            List.of(event("message", "first", "abc"), event("message", "second", "abc"), event("message", "third", "")), true),
+        new Case(
+            "CR line ends",
+            List.of("data: event 1\r\rdata: line1\rdata:\rdata: line3\r\r"),
+            List.of(event("message", "event 1", ""), event("message", "line1\n\nline3", "")), true),
+        new Case(
+            "CRLF with the CR ending a chunk",
+            List.of("data: Hello\r", "\ndata: World\r", "\n\r\ndata: OK\r", "\n", "\r", "\n"),
+            List.of(event("message", "Hello\nWorld", ""), event("message", "OK", "")), true),
+        new Case(
+            "extra blank lines ignored",
+            List.of("data: 1\n\n\n\ndata: 2\n\n"),
+            List.of(event("message", "1", ""), event("message", "2", "")), true),
+        new Case(
+            "multi-byte characters one byte at a time",
+            bytewise(utf8("data: €豆腐\n\n")),
+            List.of(event("message", "€豆腐", ""))),
+        new Case(
+            "BOM split across chunks, only the first one stripped",
+            List.of(
+                new byte[] {bomBytes[0], bomBytes[1]},
+                concat(new byte[] {bomBytes[2]}, utf8("data: " + bom + "Hello\n\n"))),
+            List.of(event("message", bom + "Hello", ""))),
+        new Case(
+            "comments before and after an event",
+            List.of(":Hello\n", "data: Hello\n\n", ":World\n"),
+            List.of(
+                Map.of("kind", "comment", "comment", "Hello"),
+                event("message", "Hello", ""),
+                Map.of("kind", "comment", "comment", "World")), true));
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<byte[]> bytewise(byte[] all) {
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (byte b : all) {
+      out.add(new byte[] {b});
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("parsingCases")
+  void reportsWhatTheStreamCarries(Case c) throws Exception {
+    String cb = callbacks.newEndpoint();
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("streamUrl", streams.uri("/stream").toString());
+    params.put("callbackUrl", callbacks.base() + cb);
+    assertThat(call("POST", "/", MiniJson.write(params)).statusCode()).isBetween(200, 299);
+    TestSseServer.Stream stream = streams.awaitStream();
+    for (byte[] chunk : c.chunks()) {
+      stream.send(chunk);
+    }
+    for (int i = 0; i < c.expected().size(); i++) {
+      assertThat(callbacks.await(cb, i + 1)).as("callback %d", i + 1).isEqualTo(c.expected().get(i));
+    }
   }
 
   @Test
