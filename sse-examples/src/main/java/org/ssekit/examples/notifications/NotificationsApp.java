@@ -88,6 +88,11 @@ public final class NotificationsApp {
     return feed.append(new Notification(to, from, text.strip(), clock.instant()));
   }
 
+  /** The notifications of {@code user} kept so far, and the id their stream resumes from. */
+  public LiveFeed.Snapshot<Notification> snapshotFor(String user) {
+    return feed.snapshot(n -> n.to().equals(user));
+  }
+
   /** True for a valid user name: 1 to 32 of a-z, 0-9, '_' and '-'. */
   public static boolean isUser(String user) {
     return USER.matcher(user).matches();
@@ -140,7 +145,7 @@ public final class NotificationsApp {
         return;
       }
       String u = user.get();
-      LiveFeed.Snapshot<Notification> snap = feed.snapshot(n -> n.to().equals(u));
+      LiveFeed.Snapshot<Notification> snap = snapshotFor(u);
       templates.write(resp, "notifications/page.jte", new Page(u, DEMO_USERS, snap));
     }
 
