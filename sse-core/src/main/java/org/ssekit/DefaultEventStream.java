@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,8 +39,16 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   volatile boolean active;
   private volatile @Nullable String lastEventId;
   private volatile @Nullable Map<String, Object> attributes;
-  /** Live messages that arrived while the history was read; null once live. Guarded by this. */
+  /** Live messages that arrived while the history was read; null once read. Guarded by this. */
   @Nullable List<Message> replayBuffer;
+  /**
+   * Ids replayed from the history; live messages with these ids are duplicates. Dropped at the
+   * first live message not in it: live delivery follows log order, so all later ones are newer.
+   * Guarded by this.
+   */
+  @Nullable Set<String> replayedIds;
+  /** True while {@link #replayBuffer} or {@link #replayedIds} is set: live delivery must check. */
+  volatile boolean catchingUp;
 
   DefaultEventStream(
       DefaultHub hub,
@@ -233,6 +242,34 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   /** Starts buffering live messages while the history is read. */
   synchronized void beginReplay() {
     replayBuffer = new ArrayList<>();
+    catchingUp = true;
+  }
+
+  /**
+   * Decides, under this stream's lock, what happens to a live message while catching up: true
+   * means deliver it now; false means it was buffered or is a duplicate of a replayed message.
+   */
+  synchronized boolean admitLive(Message m) {
+    if (replayBuffer != null) {
+      replayBuffer.add(m);
+      return false;
+    }
+    return admitAfterReplay(m);
+  }
+
+  /** The duplicate filter after the replay; caller holds this stream's lock. */
+  boolean admitAfterReplay(Message m) {
+    Set<String> ids = replayedIds;
+    if (ids == null) {
+      return true;
+    }
+    String mid = m.id().orElse(null);
+    if (mid != null && ids.contains(mid)) {
+      return false;
+    }
+    replayedIds = null;
+    catchingUp = false;
+    return true;
   }
 
   @Override

@@ -168,16 +168,14 @@ final class DefaultHub implements Hub {
         return;
       }
     }
-    List<Message> buffered;
     synchronized (s) {
-      buffered = s.replayBuffer;
+      List<Message> buffered = s.replayBuffer;
       s.replayBuffer = null;
+      s.replayedIds = replayed.isEmpty() ? null : replayed;
+      s.catchingUp = s.replayedIds != null;
       if (buffered != null) {
         for (Message m : buffered) {
-          if (m.id().map(replayed::contains).orElse(false)) {
-            continue; // already replayed: no duplicate
-          }
-          if (!deliverTo(s, m, true)) {
+          if (s.admitAfterReplay(m) && !deliverTo(s, m, true)) {
             return;
           }
         }
@@ -313,13 +311,8 @@ final class DefaultHub implements Hub {
 
   private void deliver(CopyOnWriteArrayList<DefaultEventStream> list, Message message) {
     for (DefaultEventStream s : list) {
-      if (s.replayBuffer != null) {
-        synchronized (s) {
-          if (s.replayBuffer != null) {
-            s.replayBuffer.add(message);
-            continue;
-          }
-        }
+      if (s.catchingUp && !s.admitLive(message)) {
+        continue; // buffered during replay, or a duplicate of a replayed message
       }
       deliverTo(s, message, false);
     }
