@@ -52,6 +52,7 @@
   function add(list) {
     samples = samples.concat(list).slice(-keep);
     if (samples.length) { readouts(samples[samples.length - 1]); }
+    canvas.dataset.samples = String(samples.length);
     draw();
   }
 

@@ -28,7 +28,7 @@ class TemplatesTest {
     AuditRecord r = new AuditRecord(Instant.EPOCH, "ci", "deployed", "v1");
     LiveFeed.Snapshot<AuditRecord> snap =
         new LiveFeed.Snapshot<>(List.of(new LiveFeed.Entry<>("run-7", r)), Optional.of("run-7"));
-    String html = templates.render("audit/page.jte", new AuditApp.Page(snap));
+    String html = templates.render("audit/page.jte", new AuditApp.Page(snap, "http://127.0.0.1:8080"));
     assertThat(html).contains("class=\"audit\"").doesNotContain("audit fresh");
     assertThat(html).contains("sse-connect=\"/audit/stream?lastEventId=run-7\"");
   }

@@ -18,8 +18,8 @@ import org.ssekit.StreamAdapter;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.LiveFeed;
 import org.ssekit.examples.Row;
-import org.ssekit.examples.StreamServlets;
 import org.ssekit.examples.Templates;
+import org.ssekit.servlet.SseRouter;
 
 /**
  * The audit feed, after the audits example: records are POSTed, and every open feed page appends
@@ -91,9 +91,9 @@ public final class AuditApp {
   }
 
   /** Mounts the page and the POST target at {@code /audit}, the stream at {@code /audit/stream}. */
-  public void mount(ServletContextHandler context, StreamServlets streams) {
+  public void mount(ServletContextHandler context, SseRouter router) {
     context.addServlet(new ServletHolder("audit", new PageServlet()), "/audit");
-    ServletHolder stream = new ServletHolder("audit-stream", streams.handler(TOPIC, StreamAdapter.passThrough()));
+    ServletHolder stream = new ServletHolder("audit-stream", router.handler(TOPIC, StreamAdapter.passThrough()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/audit/stream");
   }
@@ -104,7 +104,8 @@ public final class AuditApp {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      templates.write(resp, "audit/page.jte", new Page(snapshot()));
+      String base = req.getScheme() + "://" + req.getServerName() + ":" + req.getServerPort();
+      templates.write(resp, "audit/page.jte", new Page(snapshot(), base));
     }
 
     @Override
@@ -152,11 +153,13 @@ public final class AuditApp {
    * The model of the feed page.
    *
    * @param feed the records so far and the id the stream resumes from
+   * @param baseUrl the server's address, for the curl example
    */
-  public record Page(LiveFeed.Snapshot<AuditRecord> feed) {
-    /** Checks the field. */
+  public record Page(LiveFeed.Snapshot<AuditRecord> feed, String baseUrl) {
+    /** Checks the fields. */
     public Page {
       Objects.requireNonNull(feed, "feed");
+      Objects.requireNonNull(baseUrl, "baseUrl");
     }
 
     /** The stream URL, resuming after the newest rendered record. */

@@ -20,8 +20,8 @@ import org.ssekit.InitialResponse;
 import org.ssekit.Marshaller;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
-import org.ssekit.examples.StreamServlets;
 import org.ssekit.examples.Templates;
+import org.ssekit.servlet.SseRouter;
 import org.ssekit.json.JacksonMarshaller;
 
 /**
@@ -88,7 +88,7 @@ public final class DashboardApp implements AutoCloseable {
   }
 
   /** Mounts the page at {@code /dashboard} and the stream at {@code /dashboard/stream}. */
-  public void mount(ServletContextHandler context, StreamServlets streams) {
+  public void mount(ServletContextHandler context, SseRouter router) {
     context.addServlet(
         new ServletHolder(
             "dashboard",
@@ -101,7 +101,7 @@ public final class DashboardApp implements AutoCloseable {
               }
             }),
         "/dashboard");
-    ServletHolder stream = new ServletHolder("dashboard-stream", streams.handler(TOPIC, new SamplesAdapter()));
+    ServletHolder stream = new ServletHolder("dashboard-stream", router.handler(TOPIC, new SamplesAdapter()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/dashboard/stream");
   }

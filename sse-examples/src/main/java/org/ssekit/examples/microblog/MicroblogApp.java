@@ -14,8 +14,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.examples.Http;
-import org.ssekit.examples.StreamServlets;
 import org.ssekit.examples.Templates;
+import org.ssekit.servlet.SseRouter;
 
 /**
  * The live microblog, after the "live website updates with Go, SSE and htmx" article.
@@ -58,9 +58,9 @@ public final class MicroblogApp {
   }
 
   /** Mounts the app's servlet at {@code /posts/*}. */
-  public void mount(ServletContextHandler context, StreamServlets streams) {
+  public void mount(ServletContextHandler context, SseRouter router) {
     ServletHolder holder =
-        new ServletHolder("microblog", new PostsServlet(streams.handler(TOPIC, new StatsAdapter(blog, templates))));
+        new ServletHolder("microblog", new PostsServlet(router.handler("/posts/{id}/stats", TOPIC, new StatsAdapter(blog, templates))));
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/posts");
     context.addServlet(holder, "/posts/*");

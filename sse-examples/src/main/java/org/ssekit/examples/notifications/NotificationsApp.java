@@ -19,8 +19,8 @@ import org.ssekit.StreamRequest;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.LiveFeed;
 import org.ssekit.examples.Row;
-import org.ssekit.examples.StreamServlets;
 import org.ssekit.examples.Templates;
+import org.ssekit.servlet.SseRouter;
 
 /**
  * Per-user notifications: a message to one user is published with that user as routing key, so
@@ -105,9 +105,9 @@ public final class NotificationsApp {
   }
 
   /** Mounts the page at {@code /notifications} and the stream at {@code /notifications/stream}. */
-  public void mount(ServletContextHandler context, StreamServlets streams) {
+  public void mount(ServletContextHandler context, SseRouter router) {
     context.addServlet(new ServletHolder("notifications", new PageServlet()), "/notifications");
-    ServletHolder stream = new ServletHolder("notifications-stream", streams.handler(TOPIC, new UserAdapter()));
+    ServletHolder stream = new ServletHolder("notifications-stream", router.handler(TOPIC, new UserAdapter()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/notifications/stream");
   }
