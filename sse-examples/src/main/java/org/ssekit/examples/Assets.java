@@ -19,6 +19,9 @@ public final class Assets {
   /** The demo's style sheet. */
   public static final String CSS = "/static/app.css";
 
+  /** Keeps {@code sse-connect} URLs resuming after the newest event received. */
+  public static final String RESUME_JS = "/static/resume.js";
+
   /** The dashboard's chart script. */
   public static final String DASHBOARD_JS = "/static/dashboard.js";
 

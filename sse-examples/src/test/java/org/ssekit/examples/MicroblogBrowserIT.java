@@ -31,6 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
+import org.ssekit.EventStream;
 import org.ssekit.examples.audit.AuditApp;
 import org.ssekit.examples.microblog.MicroblogApp;
 import org.ssekit.examples.notifications.NotificationsApp;
@@ -132,8 +133,15 @@ class MicroblogBrowserIT {
 
     String second = window("posts/1");
     awaitStreams(MicroblogApp.TOPIC, before + 2);
-    long clickedAt = (Long) ((JavascriptExecutor) driver).executeScript("return Date.now();");
+    // the second window records when the click happens, on the same clock as the first window
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "window.clickedAt = 0;"
+                + "document.getElementById('stats').addEventListener('click', function () {"
+                + "  if (!window.clickedAt) { window.clickedAt = Date.now(); } }, true);");
     driver.findElement(By.cssSelector("#stats [data-counter=like]")).click();
+    long clickedAt = ((Number) ((JavascriptExecutor) driver).executeScript("return window.clickedAt;")).longValue();
+    assertThat(clickedAt).isPositive();
 
     driver.switchTo().window(first);
     JavascriptExecutor js = (JavascriptExecutor) driver;
@@ -196,8 +204,15 @@ class MicroblogBrowserIT {
     driver.navigate().refresh();
     post("{\"actor\":\"ci\",\"action\":\"deployed\",\"target\":\"" + run + "-b\"}");
     await().atMost(Duration.ofSeconds(5)).until(() -> driver.findElement(By.id("audit")).getText().contains(run + "-b"));
+    // the page remembers where its stream is: the next connection resumes after the newest record shown
+    String b = server.audit().snapshot().lastEventId().orElseThrow();
+    assertThat(driver.findElement(By.id("audit")).getAttribute("sse-connect")).endsWith("lastEventId=" + b);
+
+    // the connection drops (the server ends the stream); the browser reconnects with Last-Event-ID
+    server.hub().streams().stream().filter(s -> s.topic().equals(AuditApp.TOPIC)).forEach(EventStream::close);
     post("{\"actor\":\"ci\",\"action\":\"deployed\",\"target\":\"" + run + "-c\"}");
-    await().atMost(Duration.ofSeconds(5)).until(() -> driver.findElement(By.id("audit")).getText().contains(run + "-c"));
+    // every stream of the topic was closed before -c was recorded: seeing it proves the reconnect
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("audit")).getText().contains(run + "-c"));
 
     List<String> targets =
         driver.findElements(By.cssSelector("#audit .target")).stream().map(WebElement::getText).filter(t -> t.startsWith(run)).toList();

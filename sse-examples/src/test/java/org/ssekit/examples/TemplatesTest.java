@@ -42,7 +42,7 @@ class TemplatesTest {
       String resource = "META-INF/resources" + asset;
       assertThat(getClass().getClassLoader().getResource(resource)).as(resource).isNotNull();
     }
-    for (String asset : List.of(Assets.CSS, Assets.DASHBOARD_JS)) {
+    for (String asset : List.of(Assets.CSS, Assets.DASHBOARD_JS, Assets.RESUME_JS)) {
       assertThat(getClass().getClassLoader().getResource(asset.substring(1))).as(asset).isNotNull();
     }
   }
