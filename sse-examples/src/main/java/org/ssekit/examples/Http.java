@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import org.ssekit.StreamRequest;
 
@@ -51,7 +52,7 @@ public final class Http {
   /** True when the client asked for JSON (a {@code Content-Type} of {@code application/json}). */
   public static boolean isJson(HttpServletRequest request) {
     String ct = request.getContentType();
-    return ct != null && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
   /** The path parameter {@code name}, or else the path segment that follows {@code after}. */

@@ -1,6 +1,8 @@
 package org.ssekit.examples.notifications;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
@@ -20,8 +22,8 @@ public record Notification(String to, String from, String text, Instant at) {
     Objects.requireNonNull(at, "at");
   }
 
-  private static final java.time.format.DateTimeFormatter TIME =
-      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** The time of day in UTC, {@code HH:mm:ss}, as pages show it. */
   public String time() {

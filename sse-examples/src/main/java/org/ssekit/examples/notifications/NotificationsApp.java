@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -203,7 +204,7 @@ public final class NotificationsApp {
 
     /** The users the form offers, the others first. */
     public List<String> recipients() {
-      List<String> out = new java.util.ArrayList<>();
+      List<String> out = new ArrayList<>();
       users.stream().filter(u -> !u.equals(user)).forEach(out::add);
       out.add(user);
       return out;
@@ -211,7 +212,7 @@ public final class NotificationsApp {
 
     /** The newest notifications first, as the page lists them. */
     public List<Notification> newestFirst() {
-      List<Notification> out = new java.util.ArrayList<>();
+      List<Notification> out = new ArrayList<>();
       for (LiveFeed.Entry<Notification> e : feed.entries()) {
         out.add(0, e.item());
       }
