@@ -38,6 +38,8 @@ class TemplatesTest {
     String html = templates.render("index.jte", new Index("http://127.0.0.1:8080", false));
     assertThat(html).contains("src=\"" + Assets.HTMX + "\"").contains("src=\"" + Assets.HTMX_SSE + "\"");
     assertThat(html).doesNotContain("https://");
+    // the curl example must ask for a stream: without the header the URL answers once and ends
+    assertThat(html).contains("curl -N -H 'Accept: text/event-stream' http://127.0.0.1:8080/api/topics/demo/events");
     for (String asset : List.of(Assets.HTMX, Assets.HTMX_SSE)) {
       String resource = "META-INF/resources" + asset;
       assertThat(getClass().getClassLoader().getResource(resource)).as(resource).isNotNull();
