@@ -1,0 +1,54 @@
+package org.ssekit.nats;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ssekit.InMemoryBroker;
+import org.ssekit.testkit.BrokerAvailability;
+import org.ssekit.testkit.CrossInstanceLatency;
+
+/**
+ * Measures the latency NATS adds from publish on instance A to receive on instance B, next to the
+ * in-memory path, in one run. Not a test; run with
+ * {@code mvn -B -q -pl sse-nats -am -Pnats-latency process-test-classes}
+ * (optional {@code -Dlatency.events=5000 -Dlatency.rate=1000}). Prints a Markdown table.
+ */
+public final class NatsLatency {
+
+  private NatsLatency() {}
+
+  /** Runs the measurement; needs NATS with JetStream on 127.0.0.1:4222. */
+  public static void main(String[] args) throws Exception {
+    int events = Integer.getInteger("latency.events", 5_000);
+    int rate = Integer.getInteger("latency.rate", 1_000);
+    if (!BrokerAvailability.reachable(TestNats.HOST, TestNats.PORT)) {
+      throw new IllegalStateException("NATS is not reachable at " + TestNats.URL);
+    }
+    TestNats.Names names = TestNats.Names.unique("latency");
+    List<CrossInstanceLatency.Result> results = new ArrayList<>();
+    try (InMemoryBroker memory = InMemoryBroker.create();
+        NatsBroker a = names.builder().history(10_000, Duration.ofMinutes(5)).build();
+        NatsBroker b = names.builder().history(10_000, Duration.ofMinutes(5)).build()) {
+      for (int round = 0; round < 2; round++) {
+        results.add(CrossInstanceLatency.measure("in-memory (one broker, two hubs)", memory, memory, events, rate));
+        results.add(CrossInstanceLatency.measure("NATS JetStream (two connections)", a, b, events, rate));
+      }
+    } finally {
+      names.delete();
+    }
+    System.out.println();
+    System.out.printf("%d events at %d/s after 500 warm-up events; round 1 then round 2%n%n", events, rate);
+    System.out.println("| path | events | p50 µs | p99 µs | max µs |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: |");
+    for (CrossInstanceLatency.Result r : results) {
+      System.out.println(r.row());
+    }
+    System.out.printf(
+        "%nJVM %s %s, %d CPUs, %s %s%n",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"));
+  }
+}
