@@ -165,6 +165,27 @@ class NatsBrokerIT {
   }
 
   @Test
+  void readsHistoriesLongerThanOneFetchBatch() {
+    NatsBroker b = broker(names.builder().history(5_000, Duration.ofMinutes(5)));
+    String topic = "long";
+    List<CompletableFuture<Message>> futures = new ArrayList<>();
+    for (int i = 0; i < 1_234; i++) {
+      futures.add(b.publish(topic, Message.of("l" + i)).toCompletableFuture());
+      if (i % 100 == 0) {
+        join(b.publish("interleaved", Message.of("x" + i))); // other subjects between, in the same stream
+      }
+    }
+    List<Message> stored = futures.stream().map(f -> f.orTimeout(10, TimeUnit.SECONDS).join()).collect(Collectors.toList());
+    EventLog history = b.history().orElseThrow();
+    EventLog.Replay all = history.readAfter(topic, stored.get(0).id().orElseThrow(), 5_000);
+    assertThat(all.complete()).isTrue();
+    assertThat(all.messages()).containsExactlyElementsOf(stored.subList(1, stored.size()));
+    EventLog.Replay newest = history.readAfter(topic, "not-an-id", 700);
+    assertThat(newest.complete()).isFalse();
+    assertThat(newest.messages()).containsExactlyElementsOf(stored.subList(stored.size() - 700, stored.size()));
+  }
+
+  @Test
   void subscribeDeliversOnlyWhatIsPublishedAfterItReturns() {
     NatsBroker b = broker(names.builder());
     String topic = "after-subscribe";
