@@ -20,8 +20,9 @@ import org.ssekit.Subscriber;
  * subject (where the stream republishes each stored message with its sequence and the previous
  * sequence of the same subject), drained one run at a time on the executor.
  *
- * <p>Each run delivers in sequence order and tracks {@link #lastSeq}, the sequence of the last
- * message handed to the handler. A republished message whose previous sequence is newer than
+ * <p>Runs are serialised: a message is delivered inline on the NATS dispatcher thread when nothing
+ * else is queued or running, otherwise by a run on the executor. Each run delivers in sequence
+ * order and tracks {@link #lastSeq}, the sequence of the last message handed to the handler. A republished message whose previous sequence is newer than
  * {@code lastSeq} reveals a gap (a message dropped while disconnected or as a slow consumer): the
  * run first reads the stream after {@code lastSeq} and delivers what it finds. After a reconnect
  * the broker asks every topic to {@link #catchUp()} the same way. Messages at or below {@code
@@ -89,8 +90,40 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
     schedule();
   }
 
-  /** Called on the NATS dispatcher thread: queue and hand over to the executor. */
+  /**
+   * Called on the NATS dispatcher thread, one message at a time. When nothing is queued or running
+   * and the message follows the last delivered one, it is delivered right here (the common case:
+   * no thread hand-off); otherwise it is queued for a run on the executor, which reads the stream
+   * when needed.
+   */
   private void onNatsMessage(io.nats.client.Message m) {
+    if (ready && !closed && !catchUp && !retryPending && inbox.isEmpty() && scheduled.compareAndSet(false, true)) {
+      boolean handOff = false;
+      try {
+        Headers h = m.getHeaders();
+        long seq = header(h, Codec.SEQUENCE);
+        if (catchUp || !inbox.isEmpty() || (seq > lastSeq && header(h, Codec.LAST_SEQUENCE) > lastSeq)) {
+          inbox.add(m);
+          handOff = true;
+        } else if (seq > lastSeq) {
+          deliver(seq, history.codec().decode(seq, h, m.getData()));
+        }
+      } finally {
+        if (handOff) {
+          try {
+            executor.execute(this);
+          } catch (RejectedExecutionException e) {
+            scheduled.set(false);
+          }
+        } else {
+          scheduled.set(false);
+          if (!closed && (!inbox.isEmpty() || catchUp)) {
+            schedule();
+          }
+        }
+      }
+      return;
+    }
     inbox.add(m);
     schedule();
   }

@@ -56,7 +56,9 @@ import org.ssekit.Message;
  *
  * <p><b>Receiving.</b> Each {@link #subscribe} is a core NATS subscription of this instance to the
  * topic's live subject (never a shared consumer), so every instance gets every message. Delivery
- * runs on the executor, one message at a time per subscription, in sequence order. A gap in the
+ * is one message at a time per subscription, in sequence order: on the broker's NATS dispatcher
+ * thread when the message directly follows the last one (the common case), on the executor when
+ * the subscription has to read the stream first. A gap in the
  * republished sequences (a message lost while disconnected) is filled by reading the stream first,
  * and after a reconnect every subscription reads what the stream stored during the outage before
  * anything newer: nothing is lost and nothing is delivered twice. {@code subscribe} blocks for two
@@ -67,7 +69,9 @@ import org.ssekit.Message;
  * back. A connection passed in by the application keeps its own reconnect options (use {@code
  * maxReconnects(-1)}); the broker only listens to its events.
  *
- * <p><b>Threads.</b> Thread-safe. Handlers and publish stages run on the executor: by default
+ * <p><b>Threads.</b> Thread-safe. Handlers run on the one NATS dispatcher thread of this broker or
+ * on the executor, so they must not block (the hub's handler only enqueues). Publish stages
+ * complete on the executor: by default
  * {@code max(2, availableProcessors)} daemon threads named {@code ssekit-nats-N}, shut down by
  * {@link #close()}; an injected executor is left running. The NATS client adds its own threads.
  * {@link #history()}'s methods block on the network.
