@@ -71,16 +71,16 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
   }
 
   /**
-   * Subscribes to the live subject, waits until the server has the subscription, then takes the
-   * topic's newest sequence as the starting point: older messages are not delivered, every later
-   * one is. Blocks for two round trips.
+   * Subscribes to the live subject, then asks the stream for the topic's newest sequence, the
+   * starting point: older messages are not delivered, every later one is. The server handles one
+   * connection's protocol in order, so when that answer arrives it has the subscription (no
+   * separate flush, whose pings would compete with the client's own). Blocks for one round trip.
    */
   void start() {
     io.nats.client.Subscription s =
         dispatcher.subscribe(history.subjects().live(topic), this::onNatsMessage);
     subscription = s;
     try {
-      history.flush();
       lastSeq = history.lastSequence(topic);
     } catch (RuntimeException e) {
       dispatcher.unsubscribe(s);
@@ -128,7 +128,10 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
     schedule();
   }
 
-  /** After a reconnect: read what the stream stored meanwhile before anything newer. */
+  /**
+   * After a reconnect, once the client re-sent its subscriptions: read what the stream stored
+   * meanwhile before anything newer.
+   */
   void catchUp() {
     catchUp = true;
     schedule();
@@ -185,7 +188,8 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
   /** Reads and delivers what the stream holds after {@link #lastSeq}; false if that failed. */
   private boolean readStream() {
     try {
-      history.flush(); // the server has our (re)subscription: nothing falls between read and live
+      // Requests follow the (re-sent) subscription on the connection, so nothing stored after
+      // this read started can be missed by the live subscription.
       history.read(topic, lastSeq + 1, this::deliver);
       if (failures > 0) {
         log.info("reading topic {} from JetStream works again", topic);

@@ -61,8 +61,8 @@ import org.ssekit.Message;
  * the subscription has to read the stream first. A gap in the
  * republished sequences (a message lost while disconnected) is filled by reading the stream first,
  * and after a reconnect every subscription reads what the stream stored during the outage before
- * anything newer: nothing is lost and nothing is delivered twice. {@code subscribe} blocks for two
- * round trips until the subscription is live.
+ * anything newer: nothing is lost and nothing is delivered twice. {@code subscribe} blocks for one
+ * round trip until the subscription is live.
  *
  * <p><b>Outages.</b> A connection this broker opened from a URL reconnects forever with capped
  * exponential backoff. One WARN is logged when the connection is lost and one INFO when it is
@@ -208,8 +208,8 @@ public final class NatsBroker implements Broker {
   /**
    * {@inheritDoc}
    *
-   * <p>Blocks for two round trips to the server; throws {@link UncheckedIOException} when the
-   * server does not answer within the timeout.
+   * <p>Blocks for one round trip to the server; throws {@link UncheckedIOException} or {@link
+   * IllegalStateException} when the server does not answer within the timeout.
    */
   @Override
   public Subscription subscribe(String topic, MessageHandler handler) {
@@ -286,6 +286,8 @@ public final class NatsBroker implements Broker {
               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart),
               topics.size());
         }
+        break;
+      case RESUBSCRIBED: // after RECONNECTED, once the client re-sent every subscription
         topics.forEach(LiveTopic::catchUp);
         break;
       default:

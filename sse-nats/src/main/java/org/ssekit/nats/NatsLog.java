@@ -6,6 +6,7 @@ import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.StreamContext;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +115,8 @@ final class NatsLog implements EventLog {
                     .build())
             .build();
     try {
-      JetStreamManagement jsm = connection.jetStreamManagement();
+      JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(timeout).build();
+      JetStreamManagement jsm = connection.jetStreamManagement(jso);
       StreamInfo info;
       try {
         info = jsm.addStream(config);
@@ -127,9 +128,9 @@ final class NatsLog implements EventLog {
         info = jsm.updateStream(config);
       }
       String epoch = Long.toString(info.getCreateTime().toInstant().toEpochMilli(), 36);
-      StreamContext ctx = connection.getStreamContext(streamName);
+      StreamContext ctx = connection.getStreamContext(streamName, jso);
       return new NatsLog(
-          connection, connection.jetStream(), jsm, ctx, streamName, subjects, new Codec(epoch), timeout);
+          connection, connection.jetStream(jso), jsm, ctx, streamName, subjects, new Codec(epoch), timeout);
     } catch (JetStreamApiException e) {
       throw new IllegalStateException(
           "cannot create or update JetStream stream " + streamName + ": " + e.getMessage(), e);
@@ -316,18 +317,6 @@ final class NatsLog implements EventLog {
         throw (RuntimeException) e;
       }
       throw new IllegalStateException("cannot read JetStream stream " + streamName, e);
-    }
-  }
-
-  /** Waits until the server has processed everything this connection sent so far. */
-  void flush() {
-    try {
-      connection.flush(timeout);
-    } catch (TimeoutException e) {
-      throw new UncheckedIOException(new IOException("NATS server did not answer within " + timeout, e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new InterruptedIOException("interrupted waiting for NATS"));
     }
   }
 
