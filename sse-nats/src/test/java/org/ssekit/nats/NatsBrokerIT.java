@@ -202,6 +202,36 @@ class NatsBrokerIT {
   }
 
   @Test
+  void manyConcurrentSubscriptionsAllGoLive() throws Exception {
+    NatsBroker b = broker(names.builder());
+    int topics = 64;
+    List<List<Message>> got = new ArrayList<>();
+    for (int i = 0; i < topics; i++) {
+      got.add(new CopyOnWriteArrayList<>());
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<?>> subs = new ArrayList<>();
+      for (int i = 0; i < topics; i++) {
+        int n = i;
+        subs.add(pool.submit(() -> b.subscribe("many-" + n, (t, m) -> got.get(n).add(m))));
+      }
+      for (java.util.concurrent.Future<?> f : subs) {
+        f.get(20, TimeUnit.SECONDS); // none may fail
+      }
+    } finally {
+      pool.shutdown();
+    }
+    for (int i = 0; i < topics; i++) {
+      join(b.publish("many-" + i, Message.of("m" + i)));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.stream().allMatch(l -> l.size() == 1));
+    for (int i = 0; i < topics; i++) {
+      assertThat(payloads(got.get(i))).containsExactly("m" + i);
+    }
+  }
+
+  @Test
   void appendStoresSynchronouslyAndReachesLiveSubscribers() {
     NatsBroker a = broker(names.builder());
     NatsBroker b = broker(names.builder());
