@@ -50,6 +50,7 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
   // Read and written only by runs, which are serialised by 'scheduled' (its CAS orders them).
   private long lastSeq;
   private int failures;
+  private boolean warned;
 
   LiveTopic(
       NatsBroker broker,
@@ -134,6 +135,7 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
    */
   void catchUp() {
     catchUp = true;
+    retryPending = false; // the connection is back: do not wait out a backoff from the outage
     schedule();
   }
 
@@ -191,14 +193,16 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
       // Requests follow the (re-sent) subscription on the connection, so nothing stored after
       // this read started can be missed by the live subscription.
       history.read(topic, lastSeq + 1, this::deliver);
-      if (failures > 0) {
+      if (warned) {
         log.info("reading topic {} from JetStream works again", topic);
       }
       failures = 0;
+      warned = false;
       return true;
     } catch (RuntimeException e) {
       failures++;
       if (failures == 1 && !broker.inOutage()) {
+        warned = true; // outside a connection outage (which the broker reports once): say it here
         log.warn("cannot read topic {} from JetStream after sequence {}; retrying with backoff", topic, lastSeq, e);
       } else {
         log.debug("reading topic {} from JetStream failed (attempt {})", topic, failures, e);
