@@ -114,6 +114,12 @@ final class NatsLog implements EventLog {
                     .destination(subjects.republishDestination())
                     .build())
             .build();
+    if (!connection.getServerInfo().isJetStreamAvailable()) {
+      throw new IllegalStateException(
+          "the NATS server at "
+              + connection.getConnectedUrl()
+              + " has JetStream disabled; start it with -js (or a jetstream block in its config)");
+    }
     try {
       JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(timeout).build();
       JetStreamManagement jsm = connection.jetStreamManagement(jso);
@@ -137,10 +143,6 @@ final class NatsLog implements EventLog {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create or update JetStream stream " + streamName, e);
     }
-  }
-
-  String streamName() {
-    return streamName;
   }
 
   Subjects subjects() {
