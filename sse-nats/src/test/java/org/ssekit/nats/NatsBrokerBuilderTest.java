@@ -25,4 +25,16 @@ class NatsBrokerBuilderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("url");
   }
+
+  @Test
+  void failsWithTheUrlWhenNoServerAnswers() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String url = "nats://127.0.0.1:" + port;
+    assertThatThrownBy(() -> NatsBroker.connect(url))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining(url);
+  }
 }
