@@ -100,7 +100,9 @@ public final class NatsBroker implements Broker {
   private final @Nullable ExecutorService ownExecutor;
   private final Duration backoffInitial;
   private final Duration backoffMax;
+  private final Duration groupClaimTimeout;
   private final Set<LiveTopic> topics = ConcurrentHashMap.newKeySet();
+  private final Set<GroupMember> groups = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean outage = new AtomicBoolean();
   private final ConnectionListener listener = this::onConnectionEvent;
@@ -109,6 +111,7 @@ public final class NatsBroker implements Broker {
   private NatsBroker(Builder b) {
     this.backoffInitial = b.backoffInitial;
     this.backoffMax = b.backoffMax;
+    this.groupClaimTimeout = b.groupClaimTimeout;
     if (b.executor == null) {
       AtomicInteger n = new AtomicInteger();
       ExecutorService pool =
@@ -229,6 +232,40 @@ public final class NatsBroker implements Broker {
     return t;
   }
 
+  /**
+   * Subscribes {@code handler} to {@code topic} as one member of the consumer group {@code group}:
+   * among all members of the group, on every instance using the same stream, each message is
+   * handled by one. Use it for work that must run once per message (count a view, send a mail),
+   * and {@link #subscribe} for what every instance must see (its SSE clients).
+   *
+   * <p>The group is a JetStream durable pull consumer named {@code <group>__<topic>} (both escaped
+   * like topic tokens) on the topic's subject. It is created at the stream's end if it does not
+   * exist, so it handles every message stored after this returns (and, when it existed, what it
+   * had not handled yet). Delivery is at least once: a message is acknowledged after the handler
+   * returns (or throws, which is logged); one that a member took but never acknowledged (its
+   * instance died) is redelivered to a member after {@link Builder#groupClaimTimeout}. Each member
+   * has a NATS dispatcher (one thread) of its own, so its handler may block; it delays only this
+   * member. The client keeps pulling across reconnects. Blocks the caller for a few round trips.
+   *
+   * @throws IllegalStateException or {@link UncheckedIOException} when JetStream refuses or does
+   *     not answer
+   */
+  public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("broker is closed");
+    }
+    GroupMember m = GroupMember.join(this, history, topic, group, handler, groupClaimTimeout);
+    groups.add(m);
+    if (closed.get()) {
+      m.close();
+      throw new IllegalStateException("broker is closed");
+    }
+    return m;
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -236,6 +273,9 @@ public final class NatsBroker implements Broker {
     }
     for (LiveTopic t : List.copyOf(topics)) {
       t.close();
+    }
+    for (GroupMember g : List.copyOf(groups)) {
+      g.close();
     }
     try {
       connection.closeDispatcher(dispatcher);
@@ -257,6 +297,14 @@ public final class NatsBroker implements Broker {
 
   void remove(LiveTopic t) {
     topics.remove(t);
+  }
+
+  void remove(GroupMember g) {
+    groups.remove(g);
+  }
+
+  Connection connection() {
+    return connection;
   }
 
   /** The wait before retry number {@code attempt} (from 1): doubling from the initial, capped. */
@@ -324,6 +372,7 @@ public final class NatsBroker implements Broker {
     private Duration backoffInitial = Duration.ofMillis(100);
     private Duration backoffMax = Duration.ofSeconds(5);
     private Duration timeout = Duration.ofSeconds(5);
+    private Duration groupClaimTimeout = Duration.ofSeconds(30);
     private @Nullable Executor executor;
 
     private Builder() {}
@@ -410,6 +459,20 @@ public final class NatsBroker implements Broker {
         throw new IllegalArgumentException("timeout must be at least 1 ms: " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a message taken by a {@linkplain NatsBroker#subscribeGroup group} member may stay
+     * unacknowledged before JetStream redelivers it to a member (the consumer's ack wait); default
+     * 30 s. Longer than the slowest handler, or messages are handled twice.
+     */
+    public Builder groupClaimTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("groupClaimTimeout must be at least 1 ms: " + timeout);
+      }
+      this.groupClaimTimeout = timeout;
       return this;
     }
 

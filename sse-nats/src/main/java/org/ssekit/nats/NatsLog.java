@@ -145,6 +145,10 @@ final class NatsLog implements EventLog {
     }
   }
 
+  StreamContext stream() {
+    return stream;
+  }
+
   Subjects subjects() {
     return subjects;
   }
