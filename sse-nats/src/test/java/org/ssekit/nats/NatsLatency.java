@@ -24,6 +24,7 @@ public final class NatsLatency {
     if (!BrokerAvailability.reachable(TestNats.HOST, TestNats.PORT)) {
       throw new IllegalStateException("NATS is not reachable at " + TestNats.URL);
     }
+    String loadBefore = loadAverage();
     TestNats.Names names = TestNats.Names.unique("latency");
     List<CrossInstanceLatency.Result> results = new ArrayList<>();
     try (InMemoryBroker memory = InMemoryBroker.create();
@@ -50,5 +51,15 @@ public final class NatsLatency {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"),
         System.getProperty("os.version"));
+    System.out.printf("load average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 }
