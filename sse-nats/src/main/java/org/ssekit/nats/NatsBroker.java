@@ -64,6 +64,9 @@ import org.ssekit.Message;
  * anything newer: nothing is lost and nothing is delivered twice. {@code subscribe} blocks for one
  * round trip until the subscription is live.
  *
+ * <p><b>Once-per-message work.</b> {@link #subscribeGroup} makes this instance one member of a
+ * group (a JetStream durable consumer) among which each message is handled once.
+ *
  * <p><b>Outages.</b> A connection this broker opened from a URL reconnects forever with capped
  * exponential backoff. One WARN is logged when the connection is lost and one INFO when it is
  * back. A connection passed in by the application keeps its own reconnect options (use {@code
