@@ -1,0 +1,358 @@
+package org.ssekit.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssekit.Message;
+
+/**
+ * The publishing thread of one broker. Publishers enqueue; this thread drains the queue in
+ * batches, each batch one transaction on its own connection: take the advisory lock of every
+ * topic in the batch (in key order, so instances never deadlock), then insert each message and
+ * NOTIFY its id in the same statement. Holding a topic's lock until commit makes ids of one topic
+ * commit in id order, which is what lets listeners deliver in log order without waiting for gaps.
+ *
+ * <p>While the database is unreachable, queued messages wait (and the thread reconnects with
+ * backoff) until their publish timeout, then fail. A batch whose commit failed with a lost
+ * connection fails with the error (it may or may not have been stored; nothing is retried, so
+ * nothing is duplicated). Futures complete on this thread. Pruning runs here too, between batches.
+ */
+final class Writer implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(Writer.class);
+  private static final int BATCH = 256;
+
+  /** One queued publish. */
+  static final class Pending {
+    final String topic;
+    final Message message;
+    final String metadataJson;
+    final String tail;
+    final long deadline;
+    final CompletableFuture<Message> future = new CompletableFuture<>();
+
+    Pending(String topic, Message message, String metadataJson, String tail, long deadline) {
+      this.topic = topic;
+      this.message = message;
+      this.metadataJson = metadataJson;
+      this.tail = tail;
+      this.deadline = deadline;
+    }
+  }
+
+  private final Schema schema;
+  private final ConnectionFactory factory;
+  private final Outage outage;
+  private final Backoff backoff;
+  private final LinkedBlockingQueue<Object> queue;
+  private final CountDownLatch closing;
+  private final int maxEvents;
+  private final Duration maxAge;
+  private final long pruneIntervalNanos;
+  private final Set<String> written = new HashSet<>();
+  private @Nullable Connection conn;
+  private @Nullable PreparedStatement lock;
+  private @Nullable PreparedStatement insert;
+  private boolean down;
+  private long nextPrune;
+
+  Writer(
+      Schema schema,
+      ConnectionFactory factory,
+      Outage outage,
+      Backoff backoff,
+      int queueCapacity,
+      CountDownLatch closing,
+      int maxEvents,
+      Duration maxAge,
+      Duration pruneInterval) {
+    this.schema = schema;
+    this.factory = factory;
+    this.outage = outage;
+    this.backoff = backoff;
+    this.queue = new LinkedBlockingQueue<>(queueCapacity);
+    this.closing = closing;
+    this.maxEvents = maxEvents;
+    this.maxAge = maxAge;
+    this.pruneIntervalNanos = pruneInterval.toNanos();
+    this.nextPrune = System.nanoTime() + pruneIntervalNanos;
+  }
+
+  /** Queues {@code p}; false if the queue is full. Any thread. */
+  boolean offer(Pending p) {
+    return queue.offer(p);
+  }
+
+  /** Asks the thread to prune now; the future completes when it did. Any thread (tests). */
+  CompletableFuture<Void> pruneNow() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    if (!queue.offer(f)) {
+      f.completeExceptionally(new IllegalStateException("publish queue is full"));
+    }
+    return f;
+  }
+
+  @Override
+  public void run() {
+    List<Pending> batch = new ArrayList<>();
+    List<Object> drained = new ArrayList<>();
+    try {
+      while (closing.getCount() > 0) {
+        Object first = queue.poll(Math.max(1, (nextPrune - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        List<CompletableFuture<Void>> pruneRequests = new ArrayList<>();
+        if (first != null) {
+          drained.add(first);
+          queue.drainTo(drained, BATCH - 1);
+          for (Object o : drained) {
+            if (o instanceof Pending) {
+              batch.add((Pending) o);
+            } else {
+              @SuppressWarnings("unchecked")
+              CompletableFuture<Void> f = (CompletableFuture<Void>) o;
+              pruneRequests.add(f);
+            }
+          }
+          drained.clear();
+          write(batch);
+          batch.clear();
+        }
+        if (!pruneRequests.isEmpty() || System.nanoTime() - nextPrune >= 0) {
+          prune(pruneRequests);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failAll(new IllegalStateException("broker is closed"), batch);
+      closeConnection();
+    }
+  }
+
+  private void failAll(RuntimeException e, List<Pending> batch) {
+    for (Pending p : batch) {
+      p.future.completeExceptionally(e);
+    }
+    Object o;
+    while ((o = queue.poll()) != null) {
+      if (o instanceof Pending) {
+        ((Pending) o).future.completeExceptionally(e);
+      } else {
+        ((CompletableFuture<?>) o).completeExceptionally(e);
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) throws InterruptedException {
+    while (!batch.isEmpty()) {
+      long now = System.nanoTime();
+      for (Iterator<Pending> it = batch.iterator(); it.hasNext(); ) {
+        Pending p = it.next();
+        if (now - p.deadline >= 0) {
+          p.future.completeExceptionally(
+              new TimeoutException("PostgreSQL did not accept the message in time (database unreachable)"));
+          it.remove();
+        }
+      }
+      if (closing.getCount() == 0) {
+        failAll(new IllegalStateException("broker is closed"), batch);
+        batch.clear();
+        return;
+      }
+      if (batch.isEmpty() || !connect()) {
+        continue;
+      }
+      Connection c = conn;
+      boolean committing = false;
+      try {
+        long[] ids = insert(batch);
+        committing = true;
+        c.commit();
+        for (int i = 0; i < batch.size(); i++) {
+          Pending p = batch.get(i);
+          written.add(p.topic);
+          p.future.complete(p.message.withId(Long.toString(ids[i])));
+        }
+        batch.clear();
+      } catch (SQLException e) {
+        rollbackQuietly();
+        if (Schema.isConnectionError(e) || isClosed()) {
+          lost(e);
+          if (committing) {
+            // the commit may or may not have happened: report it rather than risk a duplicate
+            for (Pending p : batch) {
+              p.future.completeExceptionally(e);
+            }
+            batch.clear();
+          }
+          continue; // reconnect and retry what was not committed
+        }
+        if (batch.size() == 1) {
+          batch.get(0).future.completeExceptionally(e);
+          batch.clear();
+        } else {
+          // one bad message must not fail the others: retry them one by one
+          List<Pending> rest = new ArrayList<>(batch);
+          batch.clear();
+          for (Pending p : rest) {
+            List<Pending> one = new ArrayList<>(List.of(p));
+            write(one);
+          }
+        }
+      }
+    }
+  }
+
+  private long[] insert(List<Pending> batch) throws SQLException {
+    PreparedStatement lock = this.lock;
+    PreparedStatement insert = this.insert;
+    if (lock == null || insert == null) {
+      throw new SQLException("not connected", "08003");
+    }
+    TreeSet<Integer> keys = new TreeSet<>();
+    for (Pending p : batch) {
+      keys.add(Schema.topicKey(p.topic));
+    }
+    for (int key : keys) {
+      lock.setInt(1, schema.lockClass);
+      lock.setInt(2, key);
+      lock.execute();
+    }
+    long[] ids = new long[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      insert.setString(1, p.topic);
+      insert.setString(2, p.topic);
+      insert.setBytes(3, p.message.payload());
+      insert.setString(4, p.metadataJson);
+      insert.setString(5, schema.channel);
+      insert.setString(6, p.tail);
+      try (ResultSet rs = insert.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("insert returned no id");
+        }
+        ids[i] = rs.getLong(1);
+      }
+    }
+    return ids;
+  }
+
+  private void prune(List<CompletableFuture<Void>> requests) throws InterruptedException {
+    nextPrune = System.nanoTime() + pruneIntervalNanos;
+    if (!connect()) {
+      requests.forEach(f -> f.completeExceptionally(new IllegalStateException("PostgreSQL is unreachable")));
+      return;
+    }
+    Connection c = conn;
+    if (c == null) {
+      return;
+    }
+    try {
+      long deleted = 0;
+      try (PreparedStatement age = c.prepareStatement(schema.pruneAge)) {
+        age.setDouble(1, maxAge.toMillis() / 1000.0);
+        deleted += age.executeUpdate();
+      }
+      try (PreparedStatement trim = c.prepareStatement(schema.trim)) {
+        for (String topic : written) {
+          trim.setString(1, topic);
+          trim.setString(2, topic);
+          trim.setInt(3, maxEvents);
+          deleted += trim.executeUpdate();
+        }
+      }
+      c.commit();
+      written.clear();
+      log.debug("pruned {} rows of {}", deleted, schema.table);
+      requests.forEach(f -> f.complete(null));
+    } catch (SQLException e) {
+      rollbackQuietly();
+      if (Schema.isConnectionError(e) || isClosed()) {
+        lost(e);
+      } else {
+        log.warn("pruning {} failed", schema.table, e);
+      }
+      requests.forEach(f -> f.completeExceptionally(e));
+    }
+  }
+
+  /** Makes sure there is a connection; on failure waits one backoff step and returns false. */
+  private boolean connect() throws InterruptedException {
+    if (conn != null) {
+      return true;
+    }
+    try {
+      Connection c = factory.open();
+      c.setAutoCommit(false);
+      lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)");
+      insert = c.prepareStatement(schema.insert);
+      conn = c;
+      backoff.reset();
+      if (down) {
+        down = false;
+        outage.recovered("writer");
+      }
+      return true;
+    } catch (SQLException e) {
+      closeConnection();
+      if (!down) {
+        down = true;
+        outage.lost("writer", e);
+      } else {
+        log.debug("writer reconnect to {} failed", schema.table, e);
+      }
+      closing.await(backoff.nextMillis(), TimeUnit.MILLISECONDS);
+      return false;
+    }
+  }
+
+  private void lost(SQLException e) {
+    closeConnection();
+    if (!down) {
+      down = true;
+      outage.lost("writer", e);
+    }
+  }
+
+  private boolean isClosed() {
+    try {
+      return conn == null || conn.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      if (conn != null && !conn.isClosed()) {
+        conn.rollback();
+      }
+    } catch (SQLException ignored) {
+      // the connection is being discarded anyway
+    }
+  }
+
+  private void closeConnection() {
+    ConnectionPool.closeQuietly(lock);
+    ConnectionPool.closeQuietly(insert);
+    ConnectionPool.closeQuietly(conn);
+    lock = null;
+    insert = null;
+    conn = null;
+  }
+}
