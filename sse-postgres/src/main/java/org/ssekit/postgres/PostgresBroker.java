@@ -322,6 +322,7 @@ public final class PostgresBroker implements Broker {
       return;
     }
     closing.countDown();
+    writer.stop();
     join(listenerThread);
     join(writerThread);
     pool.close();

@@ -37,6 +37,7 @@ final class Writer implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
   private static final int BATCH = 256;
+  private static final Object STOP = new Object();
 
   /** One queued publish. */
   static final class Pending {
@@ -99,6 +100,11 @@ final class Writer implements Runnable {
     return queue.offer(p);
   }
 
+  /** Wakes the thread so it sees that the broker is closing. Any thread. */
+  void stop() {
+    queue.offer(STOP); // if the queue is full the thread is busy and sees the latch soon
+  }
+
   /** Asks the thread to prune now; the future completes when it did. Any thread (tests). */
   CompletableFuture<Void> pruneNow() {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -122,7 +128,7 @@ final class Writer implements Runnable {
           for (Object o : drained) {
             if (o instanceof Pending) {
               batch.add((Pending) o);
-            } else {
+            } else if (o != STOP) {
               @SuppressWarnings("unchecked")
               CompletableFuture<Void> f = (CompletableFuture<Void>) o;
               pruneRequests.add(f);
@@ -152,7 +158,7 @@ final class Writer implements Runnable {
     while ((o = queue.poll()) != null) {
       if (o instanceof Pending) {
         ((Pending) o).future.completeExceptionally(e);
-      } else {
+      } else if (o != STOP) {
         ((CompletableFuture<?>) o).completeExceptionally(e);
       }
     }
