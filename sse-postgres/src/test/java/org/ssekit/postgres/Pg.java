@@ -1,5 +1,7 @@
 package org.ssekit.postgres;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,6 +26,17 @@ final class Pg {
   /** A table prefix no other test run uses. */
   static String uniquePrefix() {
     return "sset_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+  }
+
+  /** A JDBC URL for the test database reached through 127.0.0.1:{@code port} (a proxy). */
+  static String urlThrough(int port) {
+    Properties props = new Properties();
+    String jdbc = PostgresBroker.jdbcUrl(URL, props);
+    String db = jdbc.substring(jdbc.indexOf('/', "jdbc:postgresql://".length()));
+    String password = props.getProperty("password");
+    return "jdbc:postgresql://127.0.0.1:" + port + db + (db.contains("?") ? "&" : "?")
+        + "user=" + URLEncoder.encode(props.getProperty("user", "postgres"), StandardCharsets.UTF_8)
+        + (password == null ? "" : "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8));
   }
 
   static Connection connect() throws SQLException {
