@@ -20,7 +20,11 @@ final class Schema {
   /** The first key of every advisory lock this broker takes: a hash of the table name. */
   final int lockClass;
 
+  final String lockMany;
   final String insert;
+  final String prevMany;
+  final String insertRow;
+  final String notifyMany;
   final String maxId;
   final String readAfter;
   final String readAfterChecked;
@@ -40,6 +44,12 @@ final class Schema {
         "WITH p AS (SELECT coalesce(max(id), 0) AS prev FROM " + table + " WHERE topic = ?),"
             + " i AS (INSERT INTO " + table + " (topic, payload, metadata) VALUES (?, ?, ?) RETURNING id)"
             + " SELECT i.id, pg_notify(?, i.id || ' ' || p.prev || ?) FROM i, p";
+    // a plain function scan: the locks are taken in array order
+    lockMany = "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS k";
+    prevMany =
+        "SELECT t, (SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = t) FROM unnest(?::text[]) AS t";
+    insertRow = "INSERT INTO " + table + " (topic, payload, metadata) VALUES (?, ?, ?)";
+    notifyMany = "SELECT pg_notify(?, n) FROM unnest(?::text[]) AS n";
     maxId = "SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = ?";
     readAfter =
         "SELECT id, payload, metadata FROM " + table + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?";

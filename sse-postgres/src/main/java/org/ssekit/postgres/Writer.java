@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +26,10 @@ import org.ssekit.Message;
 /**
  * The publishing thread of one broker. Publishers enqueue; this thread drains the queue in
  * batches, each batch one transaction on its own connection: take the advisory lock of every
- * topic in the batch (in key order, so instances never deadlock), then insert each message and
- * NOTIFY its id in the same statement. Holding a topic's lock until commit makes ids of one topic
- * commit in id order, which is what lets listeners deliver in log order without waiting for gaps.
+ * topic in the batch (in key order, so instances never deadlock), then insert the messages and
+ * NOTIFY their ids (a few messages: one statement each; more: a JDBC batch of inserts and one
+ * statement for all NOTIFYs). Holding a topic's lock until commit makes ids of one topic commit
+ * in id order, which is what lets listeners deliver in log order without waiting for gaps.
  *
  * <p>While the database is unreachable, queued messages wait (and the thread reconnects with
  * backoff) until their publish timeout, then fail. A batch whose commit failed with a lost
@@ -37,6 +40,8 @@ final class Writer implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
   private static final int BATCH = 256;
+  /** Up to this many messages a batch inserts them one statement each; more go as a JDBC batch. */
+  private static final int SMALL = 3;
   private static final Object STOP = new Object();
 
   /** One queued publish. */
@@ -70,6 +75,9 @@ final class Writer implements Runnable {
   private @Nullable Connection conn;
   private @Nullable PreparedStatement lock;
   private @Nullable PreparedStatement insert;
+  private @Nullable PreparedStatement prevs;
+  private @Nullable PreparedStatement rows;
+  private @Nullable PreparedStatement notify;
   private boolean down;
   private long nextPrune;
 
@@ -225,19 +233,27 @@ final class Writer implements Runnable {
   }
 
   private long[] insert(List<Pending> batch) throws SQLException {
+    Connection c = conn;
     PreparedStatement lock = this.lock;
-    PreparedStatement insert = this.insert;
-    if (lock == null || insert == null) {
+    if (c == null || lock == null) {
       throw new SQLException("not connected", "08003");
     }
     TreeSet<Integer> keys = new TreeSet<>();
     for (Pending p : batch) {
       keys.add(Schema.topicKey(p.topic));
     }
-    for (int key : keys) {
-      lock.setInt(1, schema.lockClass);
-      lock.setInt(2, key);
-      lock.execute();
+    // locks in ascending key order, so two instances never wait for each other in a cycle
+    lock.setInt(1, schema.lockClass);
+    lock.setArray(2, c.createArrayOf("int4", keys.toArray(new Integer[0])));
+    lock.execute();
+    return batch.size() <= SMALL ? insertEach(batch) : insertBatch(c, batch);
+  }
+
+  /** Few messages: one statement each that inserts and notifies (fewest round trips). */
+  private long[] insertEach(List<Pending> batch) throws SQLException {
+    PreparedStatement insert = this.insert;
+    if (insert == null) {
+      throw new SQLException("not connected", "08003");
     }
     long[] ids = new long[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
@@ -257,6 +273,57 @@ final class Writer implements Runnable {
     }
     return ids;
   }
+
+  /**
+   * Many messages: four round trips whatever their number: the topics' newest ids, the inserts
+   * as one JDBC batch, and every NOTIFY in one statement, in id order.
+   */
+  private long[] insertBatch(Connection c, List<Pending> batch) throws SQLException {
+    PreparedStatement prevs = this.prevs;
+    PreparedStatement rows = this.rows;
+    PreparedStatement notify = this.notify;
+    if (prevs == null || rows == null || notify == null) {
+      throw new SQLException("not connected", "08003");
+    }
+    Map<String, Long> prev = new HashMap<>();
+    for (Pending p : batch) {
+      prev.put(p.topic, 0L);
+    }
+    prevs.setArray(1, c.createArrayOf("text", prev.keySet().toArray(new String[0])));
+    try (ResultSet rs = prevs.executeQuery()) {
+      while (rs.next()) {
+        prev.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    for (Pending p : batch) {
+      rows.setString(1, p.topic);
+      rows.setBytes(2, p.message.payload());
+      rows.setString(3, p.metadataJson);
+      rows.addBatch();
+    }
+    rows.executeBatch();
+    long[] ids = new long[batch.size()];
+    int i = 0;
+    try (ResultSet rs = rows.getGeneratedKeys()) {
+      while (rs.next() && i < ids.length) {
+        ids[i++] = rs.getLong(1);
+      }
+    }
+    if (i != ids.length) {
+      throw new SQLException("batch insert returned " + i + " ids for " + ids.length + " rows");
+    }
+    String[] payloads = new String[ids.length];
+    for (int k = 0; k < ids.length; k++) {
+      Pending p = batch.get(k);
+      long before = prev.put(p.topic, ids[k]);
+      payloads[k] = ids[k] + " " + before + p.tail;
+    }
+    notify.setString(1, schema.channel);
+    notify.setArray(2, c.createArrayOf("text", payloads));
+    notify.execute();
+    return ids;
+  }
+
 
   private void prune(List<CompletableFuture<Void>> requests) throws InterruptedException {
     nextPrune = System.nanoTime() + pruneIntervalNanos;
@@ -305,8 +372,11 @@ final class Writer implements Runnable {
     try {
       Connection c = factory.open();
       c.setAutoCommit(false);
-      lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)");
+      lock = c.prepareStatement(schema.lockMany);
       insert = c.prepareStatement(schema.insert);
+      prevs = c.prepareStatement(schema.prevMany);
+      rows = c.prepareStatement(schema.insertRow, new String[] {"id"});
+      notify = c.prepareStatement(schema.notifyMany);
       conn = c;
       backoff.reset();
       if (down) {
@@ -356,6 +426,12 @@ final class Writer implements Runnable {
   private void closeConnection() {
     ConnectionPool.closeQuietly(lock);
     ConnectionPool.closeQuietly(insert);
+    ConnectionPool.closeQuietly(prevs);
+    ConnectionPool.closeQuietly(rows);
+    ConnectionPool.closeQuietly(notify);
+    prevs = null;
+    rows = null;
+    notify = null;
     ConnectionPool.closeQuietly(conn);
     lock = null;
     insert = null;
