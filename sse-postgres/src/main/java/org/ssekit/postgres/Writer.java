@@ -340,6 +340,7 @@ final class Writer implements Runnable {
       try (PreparedStatement age = c.prepareStatement(schema.pruneAge)) {
         age.setDouble(1, maxAge.toMillis() / 1000.0);
         deleted += age.executeUpdate();
+        c.commit();
       }
       try (PreparedStatement trim = c.prepareStatement(schema.trim)) {
         for (String topic : written) {
@@ -347,9 +348,9 @@ final class Writer implements Runnable {
           trim.setString(2, topic);
           trim.setInt(3, maxEvents);
           deleted += trim.executeUpdate();
+          c.commit(); // one short transaction per statement: instances pruning at once rarely collide
         }
       }
-      c.commit();
       written.clear();
       log.debug("pruned {} rows of {}", deleted, schema.table);
       requests.forEach(f -> f.complete(null));
@@ -357,6 +358,8 @@ final class Writer implements Runnable {
       rollbackQuietly();
       if (Schema.isConnectionError(e) || isClosed()) {
         lost(e);
+      } else if ("40P01".equals(e.getSQLState())) {
+        log.debug("pruning {} collided with another instance's; next time", schema.table, e);
       } else {
         log.warn("pruning {} failed", schema.table, e);
       }
