@@ -199,6 +199,10 @@ final class Listener implements Runnable {
           poll();
         } catch (SQLException e) {
           lost(e);
+        } catch (RuntimeException e) {
+          // a bug or a corrupt row must not end delivery for good: start over from the last ids
+          log.error("listener of {} failed unexpectedly; reconnecting", schema.table, e);
+          lost(new SQLException(e));
         }
       }
     } catch (InterruptedException e) {

@@ -2,10 +2,15 @@ package org.ssekit.postgres;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.Message;
 
 /** Maps rows of {@code (id, payload, metadata)} to messages. */
 final class Rows {
+
+  private static final Logger log = LoggerFactory.getLogger(Rows.class);
 
   private Rows() {}
 
@@ -14,7 +19,14 @@ final class Rows {
     long id = rs.getLong(1);
     byte[] payload = rs.getBytes(2);
     String meta = rs.getString(3);
-    return Message.of(payload == null ? new byte[0] : payload, meta == null ? java.util.Map.of() : MetadataCodec.decode(meta))
-        .withId(Long.toString(id));
+    Map<String, String> metadata = Map.of();
+    if (meta != null) {
+      try {
+        metadata = MetadataCodec.decode(meta);
+      } catch (IllegalArgumentException e) {
+        log.warn("row {} has metadata that is not a JSON object of strings; delivering it without", id, e);
+      }
+    }
+    return Message.of(payload == null ? new byte[0] : payload, metadata).withId(Long.toString(id));
   }
 }

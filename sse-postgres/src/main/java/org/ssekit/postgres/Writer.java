@@ -128,8 +128,12 @@ final class Writer implements Runnable {
     List<Object> drained = new ArrayList<>();
     try {
       while (closing.getCount() > 0) {
-        Object first = queue.poll(Math.max(1, (nextPrune - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        long wait = down ? 1 : Math.max(1, (nextPrune - System.nanoTime()) / 1_000_000);
+        Object first = queue.poll(wait, TimeUnit.MILLISECONDS);
         List<CompletableFuture<Void>> pruneRequests = new ArrayList<>();
+        if (first == null && down) {
+          connect(); // reconnect while idle too, so the outage ends (and is logged) when it ends
+        }
         if (first != null) {
           drained.add(first);
           queue.drainTo(drained, BATCH - 1);
@@ -143,7 +147,13 @@ final class Writer implements Runnable {
             }
           }
           drained.clear();
-          write(batch);
+          try {
+            write(batch);
+          } catch (RuntimeException e) {
+            log.error("publishing to {} failed unexpectedly", schema.table, e);
+            batch.forEach(p -> p.future.completeExceptionally(e));
+            closeConnection();
+          }
           batch.clear();
         }
         if (!pruneRequests.isEmpty() || System.nanoTime() - nextPrune >= 0) {
