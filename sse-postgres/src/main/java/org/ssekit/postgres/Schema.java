@@ -20,11 +20,8 @@ final class Schema {
   /** The first key of every advisory lock this broker takes: a hash of the table name. */
   final int lockClass;
 
-  final String lockMany;
-  final String insert;
-  final String prevMany;
-  final String insertRow;
-  final String notifyMany;
+  /** Appends a batch: locks its topics, inserts its rows and notifies each, in one statement. */
+  final String append;
   final String maxId;
   final String readAfter;
   final String readAfterChecked;
@@ -40,16 +37,29 @@ final class Schema {
     table = prefix + "events";
     channel = table;
     lockClass = hash(table);
-    insert =
-        "WITH p AS (SELECT coalesce(max(id), 0) AS prev FROM " + table + " WHERE topic = ?),"
-            + " i AS (INSERT INTO " + table + " (topic, payload, metadata) VALUES (?, ?, ?) RETURNING id)"
-            + " SELECT i.id, pg_notify(?, i.id || ' ' || p.prev || ?) FROM i, p";
-    // a plain function scan: the locks are taken in array order
-    lockMany = "SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS k";
-    prevMany =
-        "SELECT t, (SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = t) FROM unnest(?::text[]) AS t";
-    insertRow = "INSERT INTO " + table + " (topic, payload, metadata) VALUES (?, ?, ?)";
-    notifyMany = "SELECT pg_notify(?, n) FROM unnest(?::text[]) AS n";
+    // Parameters: topics, payloads, metadata, notification tails (one array element per message, in
+    // publish order), the lock class, the sorted distinct topic lock keys, the channel.
+    // The INSERT reads its rows through a join with the aggregate of the lock calls, so every lock
+    // is held before the first id is drawn; ids are drawn in publish order (ORDER BY n, volatile
+    // defaults are computed after the sort). "prev" (the topic's newest id before this row) comes
+    // from the statement's snapshot, which may predate a commit made while we waited for a lock:
+    // then it is too low, and the listener merely reads the rows instead of trusting the inline
+    // message. The NOTIFYs are issued in id order.
+    append =
+        "WITH input AS (SELECT * FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[])"
+            + " WITH ORDINALITY AS u(topic, payload, metadata, tail, n)),"
+            + " locked AS (SELECT count(*) AS locks FROM"
+            + " (SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS k) AS l),"
+            + " prev AS (SELECT d.topic, (SELECT coalesce(max(e.id), 0) FROM " + table + " e"
+            + " WHERE e.topic = d.topic) AS id FROM (SELECT DISTINCT topic FROM input) AS d),"
+            + " ins AS (INSERT INTO " + table + " (topic, payload, metadata)"
+            + " SELECT i.topic, i.payload, i.metadata FROM input i CROSS JOIN locked ORDER BY i.n"
+            + " RETURNING id, topic),"
+            + " numbered AS (SELECT id, topic, row_number() OVER (ORDER BY id) AS n,"
+            + " lag(id) OVER (PARTITION BY topic ORDER BY id) AS before FROM ins)"
+            + " SELECT x.n, x.id, pg_notify(?, x.id || ' ' || coalesce(x.before, p.id) || i.tail)"
+            + " FROM numbered x JOIN input i ON i.n = x.n JOIN prev p ON p.topic = x.topic"
+            + " ORDER BY x.id";
     maxId = "SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = ?";
     readAfter =
         "SELECT id, payload, metadata FROM " + table + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?";

@@ -26,10 +26,10 @@ import org.ssekit.Message;
 /**
  * The publishing thread of one broker. Publishers enqueue; this thread drains the queue in
  * batches, each batch one transaction on its own connection: take the advisory lock of every
- * topic in the batch (in key order, so instances never deadlock), then insert the messages and
- * NOTIFY their ids (a few messages: one statement each; more: a JDBC batch of inserts and one
- * statement for all NOTIFYs). Holding a topic's lock until commit makes ids of one topic commit
- * in id order, which is what lets listeners deliver in log order without waiting for gaps.
+ * topic in the batch (in key order, so instances never deadlock), insert the messages and NOTIFY
+ * their ids, all in one statement ({@link Schema#append}), then commit: two round trips per batch
+ * whatever its size. Holding a topic's lock until commit makes ids of one topic commit in id
+ * order, which is what lets listeners deliver in log order without waiting for gaps.
  *
  * <p>While the database is unreachable, queued messages wait (and the thread reconnects with
  * backoff) until their publish timeout, then fail. A batch whose commit failed with a lost
@@ -40,8 +40,8 @@ final class Writer implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
   private static final int BATCH = 256;
-  /** Up to this many messages a batch inserts them one statement each; more go as a JDBC batch. */
-  private static final int SMALL = 3;
+  /** A batch stops growing once its payloads reach this many bytes. */
+  private static final long BATCH_BYTES = 4L << 20;
   private static final Object STOP = new Object();
 
   /** One queued publish. */
@@ -73,11 +73,7 @@ final class Writer implements Runnable {
   private final long pruneIntervalNanos;
   private final Set<String> written = new HashSet<>();
   private @Nullable Connection conn;
-  private @Nullable PreparedStatement lock;
-  private @Nullable PreparedStatement insert;
-  private @Nullable PreparedStatement prevs;
-  private @Nullable PreparedStatement rows;
-  private @Nullable PreparedStatement notify;
+  private @Nullable PreparedStatement append;
   private boolean down;
   private long nextPrune;
 
@@ -147,13 +143,7 @@ final class Writer implements Runnable {
             }
           }
           drained.clear();
-          try {
-            write(batch);
-          } catch (RuntimeException e) {
-            log.error("publishing to {} failed unexpectedly", schema.table, e);
-            batch.forEach(p -> p.future.completeExceptionally(e));
-            closeConnection();
-          }
+          writeInChunks(batch);
           batch.clear();
         }
         if (!pruneRequests.isEmpty() || System.nanoTime() - nextPrune >= 0) {
@@ -179,6 +169,28 @@ final class Writer implements Runnable {
       } else if (o != STOP) {
         ((CompletableFuture<?>) o).completeExceptionally(e);
       }
+    }
+  }
+
+  /** Writes {@code all} in order, in batches of at most {@link #BATCH_BYTES} of payload. */
+  private void writeInChunks(List<Pending> all) throws InterruptedException {
+    int from = 0;
+    while (from < all.size()) {
+      int to = from;
+      long bytes = 0;
+      while (to < all.size() && (to == from || bytes + all.get(to).message.payloadLength() <= BATCH_BYTES)) {
+        bytes += all.get(to).message.payloadLength();
+        to++;
+      }
+      List<Pending> chunk = new ArrayList<>(all.subList(from, to));
+      try {
+        write(chunk);
+      } catch (RuntimeException e) {
+        log.error("publishing to {} failed unexpectedly", schema.table, e);
+        chunk.forEach(p -> p.future.completeExceptionally(e));
+        closeConnection();
+      }
+      from = to;
     }
   }
 
@@ -242,98 +254,52 @@ final class Writer implements Runnable {
     }
   }
 
+  /** Appends {@code batch} in the current transaction; the ids in batch order. */
   private long[] insert(List<Pending> batch) throws SQLException {
     Connection c = conn;
-    PreparedStatement lock = this.lock;
-    if (c == null || lock == null) {
+    PreparedStatement append = this.append;
+    if (c == null || append == null) {
       throw new SQLException("not connected", "08003");
     }
+    int n = batch.size();
+    String[] topics = new String[n];
+    byte[][] payloads = new byte[n][];
+    String[] metadata = new String[n];
+    String[] tails = new String[n];
     TreeSet<Integer> keys = new TreeSet<>();
-    for (Pending p : batch) {
+    for (int i = 0; i < n; i++) {
+      Pending p = batch.get(i);
+      topics[i] = p.topic;
+      payloads[i] = p.message.payload();
+      metadata[i] = p.metadataJson;
+      tails[i] = p.tail;
       keys.add(Schema.topicKey(p.topic));
     }
-    // locks in ascending key order, so two instances never wait for each other in a cycle
-    lock.setInt(1, schema.lockClass);
-    lock.setArray(2, c.createArrayOf("int4", keys.toArray(new Integer[0])));
-    lock.execute();
-    return batch.size() <= SMALL ? insertEach(batch) : insertBatch(c, batch);
-  }
-
-  /** Few messages: one statement each that inserts and notifies (fewest round trips). */
-  private long[] insertEach(List<Pending> batch) throws SQLException {
-    PreparedStatement insert = this.insert;
-    if (insert == null) {
-      throw new SQLException("not connected", "08003");
-    }
-    long[] ids = new long[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      insert.setString(1, p.topic);
-      insert.setString(2, p.topic);
-      insert.setBytes(3, p.message.payload());
-      insert.setString(4, p.metadataJson);
-      insert.setString(5, schema.channel);
-      insert.setString(6, p.tail);
-      try (ResultSet rs = insert.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("insert returned no id");
-        }
-        ids[i] = rs.getLong(1);
-      }
-    }
-    return ids;
-  }
-
-  /**
-   * Many messages: four round trips whatever their number: the topics' newest ids, the inserts
-   * as one JDBC batch, and every NOTIFY in one statement, in id order.
-   */
-  private long[] insertBatch(Connection c, List<Pending> batch) throws SQLException {
-    PreparedStatement prevs = this.prevs;
-    PreparedStatement rows = this.rows;
-    PreparedStatement notify = this.notify;
-    if (prevs == null || rows == null || notify == null) {
-      throw new SQLException("not connected", "08003");
-    }
-    Map<String, Long> prev = new HashMap<>();
-    for (Pending p : batch) {
-      prev.put(p.topic, 0L);
-    }
-    prevs.setArray(1, c.createArrayOf("text", prev.keySet().toArray(new String[0])));
-    try (ResultSet rs = prevs.executeQuery()) {
+    append.setArray(1, c.createArrayOf("text", topics));
+    append.setArray(2, c.createArrayOf("bytea", payloads));
+    append.setArray(3, c.createArrayOf("text", metadata));
+    append.setArray(4, c.createArrayOf("text", tails));
+    append.setInt(5, schema.lockClass);
+    // ascending key order: two instances never wait for each other's locks in a cycle
+    append.setArray(6, c.createArrayOf("int4", keys.toArray(new Integer[0])));
+    append.setString(7, schema.channel);
+    long[] ids = new long[n];
+    int found = 0;
+    try (ResultSet rs = append.executeQuery()) {
       while (rs.next()) {
-        prev.put(rs.getString(1), rs.getLong(2));
+        int k = rs.getInt(1) - 1;
+        if (k < 0 || k >= n || ids[k] != 0) {
+          throw new SQLException("append returned an unexpected row number " + (k + 1));
+        }
+        ids[k] = rs.getLong(2);
+        found++;
       }
     }
-    for (Pending p : batch) {
-      rows.setString(1, p.topic);
-      rows.setBytes(2, p.message.payload());
-      rows.setString(3, p.metadataJson);
-      rows.addBatch();
+    if (found != n) {
+      throw new SQLException("append returned " + found + " ids for " + n + " messages");
     }
-    rows.executeBatch();
-    long[] ids = new long[batch.size()];
-    int i = 0;
-    try (ResultSet rs = rows.getGeneratedKeys()) {
-      while (rs.next() && i < ids.length) {
-        ids[i++] = rs.getLong(1);
-      }
-    }
-    if (i != ids.length) {
-      throw new SQLException("batch insert returned " + i + " ids for " + ids.length + " rows");
-    }
-    String[] payloads = new String[ids.length];
-    for (int k = 0; k < ids.length; k++) {
-      Pending p = batch.get(k);
-      long before = prev.put(p.topic, ids[k]);
-      payloads[k] = ids[k] + " " + before + p.tail;
-    }
-    notify.setString(1, schema.channel);
-    notify.setArray(2, c.createArrayOf("text", payloads));
-    notify.execute();
     return ids;
   }
-
 
   private void prune(List<CompletableFuture<Void>> requests) throws InterruptedException {
     nextPrune = System.nanoTime() + pruneIntervalNanos;
@@ -385,11 +351,7 @@ final class Writer implements Runnable {
     try {
       Connection c = factory.open();
       c.setAutoCommit(false);
-      lock = c.prepareStatement(schema.lockMany);
-      insert = c.prepareStatement(schema.insert);
-      prevs = c.prepareStatement(schema.prevMany);
-      rows = c.prepareStatement(schema.insertRow, new String[] {"id"});
-      notify = c.prepareStatement(schema.notifyMany);
+      append = c.prepareStatement(schema.append);
       conn = c;
       backoff.reset();
       if (down) {
@@ -437,17 +399,9 @@ final class Writer implements Runnable {
   }
 
   private void closeConnection() {
-    ConnectionPool.closeQuietly(lock);
-    ConnectionPool.closeQuietly(insert);
-    ConnectionPool.closeQuietly(prevs);
-    ConnectionPool.closeQuietly(rows);
-    ConnectionPool.closeQuietly(notify);
-    prevs = null;
-    rows = null;
-    notify = null;
+    ConnectionPool.closeQuietly(append);
+    append = null;
     ConnectionPool.closeQuietly(conn);
-    lock = null;
-    insert = null;
     conn = null;
   }
 }
