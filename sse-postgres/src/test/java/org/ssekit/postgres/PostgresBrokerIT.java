@@ -162,6 +162,44 @@ class PostgresBrokerIT {
   }
 
   @Test
+  void instancesPublishingToTheSameTopicsInOppositeOrdersNeitherDeadlockNorReorder() throws Exception {
+    PostgresBroker a = broker();
+    PostgresBroker b = broker();
+    String x = topic("x");
+    String y = topic("y");
+    List<Message> xs = record(a, x);
+    List<Message> ys = record(b, y);
+    List<CompletableFuture<Message>> futures = new CopyOnWriteArrayList<>();
+    Thread ta =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 200; i++) {
+                futures.add(a.publish(i % 2 == 0 ? x : y, Message.of("a" + i)).toCompletableFuture());
+              }
+            });
+    Thread tb =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 200; i++) {
+                futures.add(b.publish(i % 2 == 0 ? y : x, Message.of("b" + i)).toCompletableFuture());
+              }
+            });
+    ta.start();
+    tb.start();
+    ta.join();
+    tb.join();
+    futures.forEach(f -> f.orTimeout(20, TimeUnit.SECONDS).join());
+    await().atMost(WAIT).until(() -> xs.size() >= 200 && ys.size() >= 200);
+    assertThat(xs).hasSize(200);
+    assertThat(ys).hasSize(200);
+    assertThat(xs.stream().map(PostgresBrokerIT::id).collect(Collectors.toList())).isSorted().doesNotHaveDuplicates();
+    assertThat(ys.stream().map(PostgresBrokerIT::id).collect(Collectors.toList())).isSorted().doesNotHaveDuplicates();
+    assertThat(xs.stream().map(Message::payloadAsString).filter(p -> p.startsWith("a")).collect(Collectors.toList()))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, 200).filter(i -> i % 2 == 0).mapToObj(i -> "a" + i).collect(Collectors.toList()));
+  }
+
+  @Test
   void prunesATopicToItsNewestMaxEvents() {
     PostgresBroker b = broker(PostgresBroker.builder(Pg.URL).historyMaxEvents(5).pruneInterval(Duration.ofHours(1)));
     String t = topic("trim");
