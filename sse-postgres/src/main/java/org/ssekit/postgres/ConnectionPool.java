@@ -40,9 +40,27 @@ final class ConnectionPool implements AutoCloseable {
    * @throws SQLException when the work failed or no connection could be had in time
    */
   <T> T run(Work<T> work) throws SQLException {
+    return run(work, timeoutNanos);
+  }
+
+  /**
+   * Runs {@code work} only if a connection is free at once (a new one may still be opened).
+   *
+   * @return whether it ran
+   */
+  boolean runIfFree(Work<?> work) throws SQLException {
+    if (!permits.tryAcquire()) {
+      return false;
+    }
+    permits.release();
+    run(work, 0);
+    return true;
+  }
+
+  private <T> T run(Work<T> work, long waitNanos) throws SQLException {
     try {
-      if (!permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-        throw new SQLException("no PostgreSQL connection free within " + Duration.ofNanos(timeoutNanos), "08001");
+      if (!permits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+        throw new SQLException("no PostgreSQL connection free within " + Duration.ofNanos(waitNanos), "08001");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -305,7 +305,7 @@ public final class PostgresBroker implements Broker {
   /** Wakes the listener at once (it would see new commands within 100 ms anyway). */
   private void wake() {
     try {
-      pool.run(
+      pool.runIfFree( // never wait for a connection: the listener polls its commands anyway
           c -> {
             try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, '')")) {
               st.setString(1, wakeChannel);
