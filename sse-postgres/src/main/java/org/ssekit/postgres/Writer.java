@@ -372,12 +372,13 @@ final class Writer implements Runnable {
     }
   }
 
+  /**
+   * Drops a connection that failed. Not yet an outage: a connection that died while idle (the
+   * database restarted since) is replaced at once; only a failed reconnect counts as one.
+   */
   private void lost(SQLException e) {
     closeConnection();
-    if (!down) {
-      down = true;
-      outage.lost("writer", e);
-    }
+    log.debug("writer connection to {} failed; reconnecting", schema.table, e);
   }
 
   private boolean isClosed() {

@@ -103,7 +103,8 @@ class PostgresOutageIT {
     List<Message> stored = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       expected.add("e" + i);
-      stored.add(direct.publish(t, Message.of("e" + i)).toCompletableFuture().join());
+      // the last one through the instance that will be cut, so its writer holds a connection too
+      stored.add((i == 19 ? cutOff : direct).publish(t, Message.of("e" + i)).toCompletableFuture().join());
     }
     await().atMost(WAIT).until(() -> payloads(s1).size() == 20 && payloads(s2).size() == 20);
     int connectionsBefore = proxy.accepted();
@@ -113,7 +114,8 @@ class PostgresOutageIT {
       expected.add("e" + i);
       stored.add(direct.publish(t, Message.of("e" + i)).toCompletableFuture().join());
     }
-    // published on the cut instance: waits in its queue until the database is back
+    // published on the cut instance: its writer finds its connection dead, and the message waits
+    // in the queue until the database is back
     CompletableFuture<Message> fromCut = cutOff.publish(t, Message.of("from-cut")).toCompletableFuture();
     long beats = heartbeats(s1);
     await().atMost(WAIT).until(() -> heartbeats(s1) >= beats + 3); // the outage lasts; heartbeats go on
