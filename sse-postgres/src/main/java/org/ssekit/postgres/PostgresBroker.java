@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -58,6 +60,9 @@ import org.ssekit.Message;
  * meanwhile arrives in order before newer messages, once. One WARN is logged per outage and one
  * INFO on recovery.
  *
+ * <p><b>Consumer groups.</b> {@link #subscribeGroup} runs work once per message across
+ * instances (each message goes to one member of the group), on a thread per member.
+ *
  * <p><b>History.</b> {@link #history()} reads the table on the caller's thread through a small
  * pool of connections (at most {@code readConnections}, opened on demand).
  *
@@ -69,6 +74,7 @@ public final class PostgresBroker implements Broker {
 
   private static final Logger log = LoggerFactory.getLogger(PostgresBroker.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final AtomicInteger GROUP_THREADS = new AtomicInteger();
 
   /** The default table prefix: the table is {@code ssekit_events}. */
   public static final String DEFAULT_PREFIX = "ssekit_";
@@ -91,12 +97,21 @@ public final class PostgresBroker implements Broker {
   private final int maxPayloadBytes;
   private final long timeoutNanos;
   private final String wakeChannel;
+  private final ConnectionFactory factory;
+  private final ThreadFactory threadFactory;
+  private final Duration backoffMin;
+  private final Duration backoffMax;
+  private final Set<GroupMember> members = ConcurrentHashMap.newKeySet();
 
   private PostgresBroker(Builder b) {
     this.schema = new Schema(b.prefix);
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.timeoutNanos = b.timeout.toNanos();
     ConnectionFactory factory = b.factory;
+    this.factory = factory;
+    this.threadFactory = b.threadFactory;
+    this.backoffMin = b.backoffMin;
+    this.backoffMax = b.backoffMax;
     ConnectionFactory writerFactory = b.synchronousCommit ? factory : () -> asyncCommit(factory.open());
     int n = INSTANCES.incrementAndGet();
     String name = schema.table + "#" + n;
@@ -302,6 +317,56 @@ public final class PostgresBroker implements Broker {
     return listener.subscribe(topic, handler);
   }
 
+  /**
+   * Subscribes {@code handler} to {@code topic} as one member of the consumer group {@code group}:
+   * among all members of the group, on every instance with the same table prefix, each message is
+   * handled by one. Use it for work that must run once per message (count a view, send a mail), and
+   * {@link #subscribe} for what every instance must see (its SSE clients).
+   *
+   * <p>The group's position is a row of {@code <prefix>groups}, created at the topic's newest
+   * message if it does not exist, so the group handles every message appended after this returns
+   * (and, when it existed, what it had not handled yet). A member handles up to 100 messages at a
+   * time while holding that row locked, then moves it and commits; a member whose process dies
+   * loses the lock with its connection, and another goes on from the last commit. Delivery is at
+   * least once (a batch whose commit failed is handled again), in log order, one member at a time.
+   * A group that falls behind by more than the history bounds skips what was pruned. Each member
+   * runs on a thread of its own ({@code ssekit-pg-group-N}, from the thread factory) with a
+   * connection of its own; the handler may block (it delays only this group). Blocks the caller for
+   * one query and one {@link #subscribe}.
+   *
+   * @throws IllegalStateException if the database cannot be reached or the broker is closed
+   */
+  public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("broker is closed");
+    }
+    checkTopic(topic);
+    if (group.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("group must not contain NUL");
+    }
+    try {
+      pool.run(
+          c -> {
+            GroupMember.create(c, schema, topic, group);
+            return null;
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create consumer group " + group + " of " + topic + ": " + e, e);
+    }
+    GroupMember m =
+        new GroupMember(schema, factory, topic, group, handler, new Backoff(backoffMin, backoffMax), closing);
+    Subscription wake = listener.subscribe(topic, (t, msg) -> m.signal());
+    members.add(m);
+    m.start(wake, thread(threadFactory, m, "ssekit-pg-group-" + GROUP_THREADS.incrementAndGet()));
+    return () -> {
+      members.remove(m);
+      m.close();
+    };
+  }
+
   /** Wakes the listener at once (it would see new commands within 100 ms anyway). */
   private void wake() {
     try {
@@ -333,6 +398,9 @@ public final class PostgresBroker implements Broker {
       return;
     }
     closing.countDown();
+    for (GroupMember m : members) {
+      m.close();
+    }
     writer.stop();
     join(listenerThread);
     join(writerThread);
@@ -468,9 +536,11 @@ public final class PostgresBroker implements Broker {
     }
 
     /**
-     * Makes the broker's two threads (writer and listener). The default makes daemon threads named
-     * {@code ssekit-pg-writer-N} and {@code ssekit-pg-listener-N}; threads from another factory keep
-     * their names unless those are JDK defaults ({@code Thread-N}).
+     * Makes the broker's threads: a writer, a listener and one per {@linkplain
+     * PostgresBroker#subscribeGroup consumer group member}. The default makes daemon threads named
+     * {@code ssekit-pg-writer-N}, {@code ssekit-pg-listener-N} and {@code ssekit-pg-group-N};
+     * threads from another factory keep their names unless those are JDK defaults ({@code
+     * Thread-N}).
      */
     public Builder threadFactory(ThreadFactory factory) {
       this.threadFactory = Objects.requireNonNull(factory, "factory");

@@ -8,20 +8,25 @@ import java.sql.Statement;
 import java.util.regex.Pattern;
 
 /**
- * The names and SQL of one broker's table and channels. For prefix {@code p} the table is {@code
- * p_events}-style {@code <p>events}, the NOTIFY channel has the same name. Immutable.
+ * The names and SQL of one broker's tables and channel. For prefix {@code p} the messages are in
+ * {@code <p>events}, the NOTIFY channel has the same name, and consumer group positions are in
+ * {@code <p>groups}. Immutable.
  */
 final class Schema {
 
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
 
   final String table;
+  final String groups;
   final String channel;
   /** The first key of every advisory lock this broker takes: a hash of the table name. */
   final int lockClass;
 
   /** Appends a batch: locks its topics, inserts its rows and notifies each, in one statement. */
   final String append;
+  final String groupCreate;
+  final String groupLock;
+  final String groupAdvance;
   final String maxId;
   final String readAfter;
   final String readAfterChecked;
@@ -35,6 +40,7 @@ final class Schema {
           "table prefix must match " + PREFIX.pattern() + " (lower-case SQL identifier): " + prefix);
     }
     table = prefix + "events";
+    groups = prefix + "groups";
     channel = table;
     lockClass = hash(table);
     // Parameters: topics, payloads, metadata, notification tails (one array element per message, in
@@ -60,6 +66,11 @@ final class Schema {
             + " SELECT x.n, x.id, pg_notify(?, x.id || ' ' || coalesce(x.before, p.id) || i.tail)"
             + " FROM numbered x JOIN input i ON i.n = x.n JOIN prev p ON p.topic = x.topic"
             + " ORDER BY x.id";
+    groupCreate =
+        "INSERT INTO " + groups + " (grp, topic, last_id) SELECT ?, ?, coalesce(max(id), 0) FROM " + table
+            + " WHERE topic = ? ON CONFLICT (grp, topic) DO NOTHING";
+    groupLock = "SELECT last_id FROM " + groups + " WHERE grp = ? AND topic = ? FOR UPDATE SKIP LOCKED";
+    groupAdvance = "UPDATE " + groups + " SET last_id = ? WHERE grp = ? AND topic = ?";
     maxId = "SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = ?";
     readAfter =
         "SELECT id, payload, metadata FROM " + table + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?";
@@ -91,6 +102,9 @@ final class Schema {
               + " created_at timestamptz NOT NULL DEFAULT now())");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_topic_id ON " + table + " (topic, id)");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_created_at ON " + table + " USING brin (created_at)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS " + groups + " (grp text NOT NULL, topic text NOT NULL,"
+              + " last_id bigint NOT NULL, PRIMARY KEY (grp, topic))");
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();

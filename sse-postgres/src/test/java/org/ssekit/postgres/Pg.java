@@ -45,11 +45,12 @@ final class Pg {
     return DriverManager.getConnection(jdbc, props);
   }
 
-  /** Drops the table a broker with {@code prefix} created. */
+  /** Drops the tables a broker with {@code prefix} created. */
   static void drop(String prefix) throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + prefix + "events");
+      s.execute("DROP TABLE IF EXISTS " + prefix + "groups");
     }
   }
 }
