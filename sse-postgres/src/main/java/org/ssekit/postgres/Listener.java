@@ -261,11 +261,20 @@ final class Listener implements Runnable {
     if (list == null) {
       return;
     }
+    Message m = null;
+    boolean decoded = false;
     for (Sub s : list) {
       if (s.closed || n.id() <= s.lastId) {
         continue;
       }
-      Message m = n.message();
+      if (!decoded) {
+        decoded = true;
+        try {
+          m = n.message();
+        } catch (IllegalArgumentException e) {
+          log.debug("cannot decode the message inlined in notification {}; reading the row", n.id(), e);
+        }
+      }
       if (m != null && n.prev() == s.lastId) {
         s.lastId = n.id();
         deliver(s, m);

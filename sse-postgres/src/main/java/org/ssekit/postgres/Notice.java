@@ -15,9 +15,10 @@ import org.ssekit.Message;
  * @param id the row id
  * @param prev the topic's previous id when the row was inserted
  * @param topic the topic
- * @param message the message with its id, when it was inlined
+ * @param raw the whole payload
+ * @param inlineAt where the inlined message starts in {@code raw}, or -1 when it is not there
  */
-record Notice(long id, long prev, String topic, @Nullable Message message) {
+record Notice(long id, long prev, String topic, String raw, int inlineAt) {
 
   /** NOTIFY payloads must be shorter than 8000 bytes. */
   static final int NOTIFY_LIMIT = 7999;
@@ -72,20 +73,36 @@ record Notice(long id, long prev, String topic, @Nullable Message message) {
       int len = Integer.parseInt(s.substring(b + 1, c));
       int topicEnd = c + 1 + len;
       String topic = s.substring(c + 1, topicEnd);
-      Message m = null;
+      int inlineAt = -1;
       if (topicEnd < s.length()) {
         if (s.charAt(topicEnd) != ' ') {
           throw new IllegalArgumentException("no space after topic");
         }
-        int d = s.indexOf(' ', topicEnd + 1);
-        byte[] payload = Base64.getDecoder().decode(s.substring(topicEnd + 1, d).getBytes(StandardCharsets.US_ASCII));
-        Map<String, String> meta = MetadataCodec.decode(s.substring(d + 1));
-        m = Message.of(payload, meta).withId(Long.toString(id));
+        inlineAt = topicEnd + 1;
       }
-      return new Notice(id, prev, topic, m);
+      return new Notice(id, prev, topic, s, inlineAt);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not an ssekit notification: " + abbreviate(s), e);
     }
+  }
+
+  /**
+   * The inlined message with its id, decoded now (only instances subscribed to the topic pay for
+   * it), or null when the listener must read the row.
+   *
+   * @throws IllegalArgumentException if the inlined part is malformed
+   */
+  @Nullable Message message() {
+    if (inlineAt < 0) {
+      return null;
+    }
+    int d = raw.indexOf(' ', inlineAt);
+    if (d < 0) {
+      throw new IllegalArgumentException("no metadata in notification " + id);
+    }
+    byte[] payload = Base64.getDecoder().decode(raw.substring(inlineAt, d).getBytes(StandardCharsets.US_ASCII));
+    Map<String, String> meta = MetadataCodec.decode(raw.substring(d + 1));
+    return Message.of(payload, meta).withId(Long.toString(id));
   }
 
   private static String abbreviate(String s) {

@@ -274,6 +274,25 @@ class PostgresBrokerIT {
   }
 
   @Test
+  void worksOnConnectionsFromADataSourceAndWithAsynchronousCommit() throws SQLException {
+    java.util.Properties props = new java.util.Properties();
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(PostgresBroker.jdbcUrl(Pg.URL, props));
+    ds.setUser(props.getProperty("user", "postgres"));
+    if (props.getProperty("password") != null) {
+      ds.setPassword(props.getProperty("password"));
+    }
+    PostgresBroker fromDataSource = broker(PostgresBroker.builder(ds).synchronousCommit(false));
+    PostgresBroker other = broker();
+    String t = topic("datasource");
+    List<Message> got = record(other, t);
+    Message m = join(fromDataSource.publish(t, Message.of("via a DataSource")));
+    await().atMost(WAIT).until(() -> got.size() == 1);
+    assertThat(got).containsExactly(m);
+    assertThat(fromDataSource.history().orElseThrow().readAfter(t, m.id().orElseThrow(), 10).complete()).isTrue();
+  }
+
+  @Test
   void rejectsTopicsPostgresCannotStore() {
     PostgresBroker b = broker();
     assertThatThrownBy(() -> b.publish("a\u0000b", Message.of("x")).toCompletableFuture().join())
