@@ -101,7 +101,14 @@ final class ConnectionPool implements AutoCloseable {
     if (closed) {
       throw new SQLException("broker is closed", "08003");
     }
-    return factory.open();
+    Connection c = factory.open();
+    try {
+      c.setAutoCommit(true); // a DataSource may hand out connections in manual-commit mode
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    return c;
   }
 
   private void release(Connection c) {

@@ -153,6 +153,7 @@ public final class PostgresBroker implements Broker {
 
   private static Connection asyncCommit(Connection c) throws SQLException {
     try (java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(true); // the SET must not ride in a transaction that may roll back
       st.execute("SET synchronous_commit TO off");
     } catch (SQLException e) {
       ConnectionPool.closeQuietly(c);
