@@ -384,6 +384,11 @@ public final class PostgresBroker implements Broker {
     }
   }
 
+  /** The listener's private wake-up channel; for tests. */
+  String wakeChannel() {
+    return wakeChannel;
+  }
+
   /** Prunes now on the writer thread; for tests. */
   CompletableFuture<Void> pruneNow() {
     return writer.pruneNow();

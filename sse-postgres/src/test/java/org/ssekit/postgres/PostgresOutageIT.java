@@ -145,6 +145,44 @@ class PostgresOutageIT {
   }
 
   @Test
+  void aListenerConnectionTerminatedByTheServerCatchesUpOnReconnect() throws Exception {
+    PostgresBroker publisher = closeLater(PostgresBroker.builder(Pg.URL).tablePrefix(PREFIX).build());
+    PostgresBroker victim =
+        closeLater(
+            PostgresBroker.builder(Pg.URL)
+                .tablePrefix(PREFIX)
+                .reconnectBackoff(Duration.ofMillis(300), Duration.ofMillis(600))
+                .build());
+    // the listener's backend, found by its last statement (LISTEN on its private channel)
+    int pid;
+    try (java.sql.Connection c = Pg.connect();
+        java.sql.PreparedStatement st =
+            c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE query = ?")) {
+      st.setString(1, "LISTEN " + victim.wakeChannel());
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        assertThat(rs.next()).as("the listener's backend is visible").isTrue();
+        pid = rs.getInt(1);
+      }
+    }
+    String t = "terminated-" + UUID.randomUUID();
+    List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    closeLater(victim.subscribe(t, (topic, m) -> got.add(m)));
+    List<Message> sent = new ArrayList<>();
+    sent.add(publisher.publish(t, Message.of("before")).toCompletableFuture().join());
+    await().atMost(WAIT).until(() -> got.size() == 1);
+    try (java.sql.Connection c = Pg.connect();
+        java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+      st.setInt(1, pid);
+      st.execute();
+    }
+    for (int i = 0; i < 30; i++) {
+      sent.add(publisher.publish(t, Message.of("during-" + i)).toCompletableFuture().join());
+    }
+    await().atMost(WAIT).until(() -> got.size() >= sent.size());
+    assertThat(got).containsExactlyElementsOf(sent);
+  }
+
+  @Test
   void publishFailsWithATimeoutWhenTheDatabaseStaysUnreachable() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy("127.0.0.1", 5432));
     String viaProxy = Pg.urlThrough(proxy.port());
