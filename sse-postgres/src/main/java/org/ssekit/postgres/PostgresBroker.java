@@ -104,7 +104,6 @@ public final class PostgresBroker implements Broker {
   private final Set<GroupMember> members = ConcurrentHashMap.newKeySet();
 
   private PostgresBroker(Builder b) {
-    this.schema = new Schema(b.prefix);
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.timeoutNanos = b.timeout.toNanos();
     ConnectionFactory factory = b.factory;
@@ -114,16 +113,19 @@ public final class PostgresBroker implements Broker {
     this.backoffMax = b.backoffMax;
     ConnectionFactory writerFactory = b.synchronousCommit ? factory : () -> asyncCommit(factory.open());
     int n = INSTANCES.incrementAndGet();
-    String name = schema.table + "#" + n;
-    Outage outage = new Outage(name);
     this.pool = new ConnectionPool(factory, b.readConnections, b.timeout);
+    Schema resolved;
     try (Connection c = factory.open()) {
-      schema.create(c);
+      resolved = new Schema(b.prefix, currentSchema(c));
+      resolved.create(c);
     } catch (SQLException e) {
       pool.close();
-      throw new IllegalStateException("cannot create table " + schema.table + " in PostgreSQL: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create table " + b.prefix + "events in PostgreSQL: " + e.getMessage(), e);
     }
-    this.wakeChannel = schema.table + "_w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    this.schema = resolved;
+    Outage outage = new Outage(schema.table + "#" + n);
+    this.wakeChannel = b.prefix + "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.history = new PostgresEventLog(this, schema, pool);
     this.writer =
         new Writer(
@@ -149,6 +151,17 @@ public final class PostgresBroker implements Broker {
       throw new IllegalStateException("interrupted while connecting to PostgreSQL", e);
     }
     writerThread.start();
+  }
+
+  private static String currentSchema(Connection c) throws SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+      String name = rs.next() ? rs.getString(1) : null;
+      if (name == null) {
+        throw new SQLException("no current schema: the search_path names no existing schema");
+      }
+      return name;
+    }
   }
 
   private static Connection asyncCommit(Connection c) throws SQLException {
@@ -452,7 +465,9 @@ public final class PostgresBroker implements Broker {
     /**
      * The prefix of the table and channel names (a lower-case SQL identifier, at most 40
      * characters; default {@value PostgresBroker#DEFAULT_PREFIX}). Instances that share messages
-     * use the same prefix. May include no schema: set the connection's {@code currentSchema}.
+     * use the same prefix in the same database schema. May include no schema: the tables go to the
+     * connection's current schema (pgjdbc's {@code currentSchema} URL parameter), and the channel
+     * name includes a hash of the schema-qualified table name.
      */
     public Builder tablePrefix(String prefix) {
       new Schema(Objects.requireNonNull(prefix, "prefix"));

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The names and SQL of one broker's tables and channel. For prefix {@code p} the messages are in
- * {@code <p>events}, the NOTIFY channel has the same name, and consumer group positions are in
- * {@code <p>groups}. Immutable.
+ * {@code <p>events}, consumer group positions in {@code <p>groups}, and the NOTIFY channel is
+ * {@code <p>events_<hash of the schema-qualified table name>}. Immutable.
  */
 final class Schema {
 
@@ -34,15 +34,26 @@ final class Schema {
   final String pruneAge;
   final String trim;
 
+  /** Checks {@code prefix}; for validation only (the channel is not the real one). */
   Schema(String prefix) {
+    this(prefix, "public");
+  }
+
+  /**
+   * The names for {@code prefix} in the database schema {@code dbSchema} (where the unqualified
+   * table names resolve). NOTIFY channels and advisory locks are database-wide, so both are
+   * derived from the schema-qualified table name: deployments in two schemas never cross-talk.
+   */
+  Schema(String prefix, String dbSchema) {
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "table prefix must match " + PREFIX.pattern() + " (lower-case SQL identifier): " + prefix);
     }
     table = prefix + "events";
     groups = prefix + "groups";
-    channel = table;
-    lockClass = hash(table);
+    int qualified = hash(dbSchema + "." + table);
+    channel = table + "_" + String.format(java.util.Locale.ROOT, "%08x", qualified);
+    lockClass = qualified;
     // Parameters: topics, payloads, metadata, notification tails (one array element per message, in
     // publish order), the lock class, the sorted distinct topic lock keys, the channel.
     // The INSERT reads its rows through a join with the aggregate of the lock calls, so every lock

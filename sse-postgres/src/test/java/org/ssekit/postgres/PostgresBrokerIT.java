@@ -293,6 +293,44 @@ class PostgresBrokerIT {
   }
 
   @Test
+  void deploymentsInTwoSchemasWithTheSamePrefixDoNotCrossTalk() throws SQLException {
+    String dbSchema = "sset_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    try (java.sql.Connection c = Pg.connect();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA " + dbSchema);
+    }
+    try {
+      java.util.Properties props = new java.util.Properties();
+      String jdbc = PostgresBroker.jdbcUrl(Pg.URL, props);
+      String url = jdbc + (jdbc.contains("?") ? "&" : "?") + "currentSchema=" + dbSchema
+          + "&user=" + props.getProperty("user", "postgres");
+      // a fresh prefix: both tables start empty, so the first ids and "prev" values coincide
+      String prefix = Pg.uniquePrefix();
+      PostgresBroker inPublic = PostgresBroker.builder(Pg.URL).tablePrefix(prefix).build();
+      resources.add(inPublic);
+      resources.add(() -> Pg.drop(prefix));
+      PostgresBroker inOther = PostgresBroker.builder(url).tablePrefix(prefix).build();
+      resources.add(inOther);
+      String t = topic("schemas");
+      List<Message> seenInPublic = record(inPublic, t);
+      List<Message> seenInOther = record(inOther, t);
+      Message p1 = join(inPublic.publish(t, Message.of("public-1")));
+      Message o1 = join(inOther.publish(t, Message.of("other-1")));
+      Message p2 = join(inPublic.publish(t, Message.of("public-2")));
+      await().atMost(WAIT).until(() -> seenInPublic.size() >= 2 && seenInOther.size() >= 1);
+      assertThat(seenInPublic).containsExactly(p1, p2);
+      assertThat(seenInOther).containsExactly(o1);
+      assertThat(o1.id()).isEqualTo(p1.id()); // two tables, two sequences, the same first id
+      inOther.close();
+    } finally {
+      try (java.sql.Connection c = Pg.connect();
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA " + dbSchema + " CASCADE");
+      }
+    }
+  }
+
+  @Test
   void rejectsTopicsPostgresCannotStore() {
     PostgresBroker b = broker();
     assertThatThrownBy(() -> b.publish("a\u0000b", Message.of("x")).toCompletableFuture().join())
