@@ -303,7 +303,8 @@ class PostgresBrokerIT {
       java.util.Properties props = new java.util.Properties();
       String jdbc = PostgresBroker.jdbcUrl(Pg.URL, props);
       String url = jdbc + (jdbc.contains("?") ? "&" : "?") + "currentSchema=" + dbSchema
-          + "&user=" + props.getProperty("user", "postgres");
+          + "&user=" + props.getProperty("user", "postgres")
+          + (props.getProperty("password") == null ? "" : "&password=" + props.getProperty("password"));
       // a fresh prefix: both tables start empty, so the first ids and "prev" values coincide
       String prefix = Pg.uniquePrefix();
       PostgresBroker inPublic = PostgresBroker.builder(Pg.URL).tablePrefix(prefix).build();
