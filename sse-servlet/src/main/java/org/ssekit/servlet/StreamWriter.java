@@ -66,7 +66,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   private @Nullable Event carry;
   /** Bytes were written since the last flush; starts true so the headers go out at once. */
   private boolean dirty = true;
-  private long bytesWritten;
 
   /**
    * @param onRelease runs once when the response has ended (on any thread)
@@ -87,11 +86,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     async.addListener(this);
     out.setWriteListener(this);
     drain(); // this thread holds the initial wip count: the one poll after open
-  }
-
-  /** The stream this writer serves, once started. */
-  @Nullable StreamConnection connection() {
-    return connection;
   }
 
   // ---- signals ----------------------------------------------------------------------------
@@ -272,7 +266,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     byte[] buf = buffer;
     if (next == null || first.encodedLength() + next.encodedLength() > BATCH_BYTES) {
       first.writeTo(o); // its shared, immutable bytes: no copy
-      bytesWritten += first.encodedLength();
       carry = next;
       return true;
     }
@@ -291,7 +284,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       e = c.poll();
     }
     o.write(buf, 0, len);
-    bytesWritten += len;
     return true;
   }
 
@@ -340,16 +332,5 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** True once the response has ended. */
   boolean isFinished() {
     return finished.get();
-  }
-
-  /** Bytes handed to the container so far (read from the writing thread or for diagnostics). */
-  long bytesWritten() {
-    return bytesWritten;
-  }
-
-  /** Capacity of the coalescing buffer currently held (0 when none). */
-  int bufferCapacity() {
-    byte[] b = buffer;
-    return b == null ? 0 : b.length;
   }
 }
