@@ -32,9 +32,11 @@ final class InMemoryEventLog implements EventLog {
     this.maxEvents = maxEvents;
     this.maxAgeNanos = saturatedNanos(maxAge);
     this.nanoClock = nanoClock;
+    // Unique per log instance: the start time plus 40 random bits, so two logs created in the same
+    // millisecond (two servers, or two hubs in one JVM) still tell each other's ids apart.
     this.run =
         Long.toString(System.currentTimeMillis(), 36)
-            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+            + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40) | (1L << 40), 36).substring(1);
   }
 
   private static long saturatedNanos(Duration d) {
