@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -245,12 +244,15 @@ final class DefaultHub implements Hub {
     }
   }
 
-  /** The streams of one topic that share an adapter: those taking all messages, and by key. */
+  /**
+   * The streams of one topic that share an adapter: those taking all messages, and by key.
+   * Concurrent sets, not copy-on-write lists: opening or closing one of n streams of a topic must
+   * cost O(1), not a copy of n references (which made closing 10,000 streams quadratic).
+   */
   private static final class Group {
     final StreamAdapter adapter;
-    final CopyOnWriteArrayList<DefaultEventStream> all = new CopyOnWriteArrayList<>();
-    final ConcurrentHashMap<String, CopyOnWriteArrayList<DefaultEventStream>> byKey =
-        new ConcurrentHashMap<>();
+    final Set<DefaultEventStream> all = ConcurrentHashMap.newKeySet();
+    final ConcurrentHashMap<String, Set<DefaultEventStream>> byKey = new ConcurrentHashMap<>();
 
     Group(StreamAdapter adapter) {
       this.adapter = adapter;
@@ -274,7 +276,7 @@ final class DefaultHub implements Hub {
         }
         Group g = t.groups.computeIfAbsent(s.adapter, Group::new);
         if (s.routingKey.isPresent()) {
-          g.byKey.computeIfAbsent(s.routingKey.get(), k -> new CopyOnWriteArrayList<>()).add(s);
+          g.byKey.computeIfAbsent(s.routingKey.get(), k -> ConcurrentHashMap.newKeySet()).add(s);
         } else {
           g.all.add(s);
         }
@@ -298,7 +300,7 @@ final class DefaultHub implements Hub {
       boolean removed;
       if (s.routingKey.isPresent()) {
         String k = s.routingKey.get();
-        CopyOnWriteArrayList<DefaultEventStream> list = g.byKey.get(k);
+        Set<DefaultEventStream> list = g.byKey.get(k);
         removed = list != null && list.remove(s);
         if (list != null && list.isEmpty()) {
           g.byKey.remove(k);
@@ -347,11 +349,11 @@ final class DefaultHub implements Hub {
         continue;
       }
       if (key.isEmpty()) {
-        for (CopyOnWriteArrayList<DefaultEventStream> list : g.byKey.values()) {
+        for (Set<DefaultEventStream> list : g.byKey.values()) {
           deliver(list, message);
         }
       } else {
-        CopyOnWriteArrayList<DefaultEventStream> list = g.byKey.get(key.get());
+        Set<DefaultEventStream> list = g.byKey.get(key.get());
         if (list != null) {
           deliver(list, message);
         }
@@ -359,7 +361,7 @@ final class DefaultHub implements Hub {
     }
   }
 
-  private void deliver(CopyOnWriteArrayList<DefaultEventStream> list, Message message) {
+  private void deliver(Set<DefaultEventStream> list, Message message) {
     for (DefaultEventStream s : list) {
       if (s.resume != null && !admitWhileResuming(s, message)) {
         continue;
