@@ -22,6 +22,17 @@ class MessageTest {
   }
 
   @Test
+  void publishingAnEventReusesItsEncodedFormUnlessTheMessageChangesIt() {
+    Event e = Event.of("n", "d");
+    assertThat(Message.fromEvent(e).toEvent()).isSameAs(e);
+    assertThat(Message.fromEvent(e).withMetadata(Message.KEY, "k").toEvent()).isSameAs(e);
+    assertThat(Message.fromEvent(e).withMetadata(Message.EVENT, "other").toEvent().name()).contains("other");
+    assertThat(Message.fromEvent(e).withId("9").toEvent().id()).contains("9");
+    Event commented = Event.builder().comment("c").data("d").build();
+    assertThat(Message.fromEvent(commented).toEvent().comment()).isEmpty(); // comments are not carried
+  }
+
+  @Test
   void withIdValidatesAndKeepsPayloadAndMetadata() {
     Message m = Message.of("x").withMetadata(Message.KEY, "k");
     assertThat(m.withId("1").id()).contains("1");
