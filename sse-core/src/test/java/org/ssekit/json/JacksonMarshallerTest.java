@@ -23,7 +23,7 @@ class JacksonMarshallerTest {
     assertThat(m.contentType()).isEqualTo("application/json");
     String json = m.marshal(new Stats("p1", 42, List.of("a", "b")));
     assertThat(json).isEqualTo("{\"post\":\"p1\",\"views\":42,\"tags\":[\"a\",\"b\"]}");
-    assertThat(new ObjectMapper().readValue(json, Map.class)).containsEntry("views", 42);
+    assertThat(new ObjectMapper().readTree(json).get("views").asLong()).isEqualTo(42);
   }
 
   @Test
