@@ -272,7 +272,10 @@ final class DefaultHub implements Hub {
         }
         if (t.subscription == null) {
           String name = t.name;
-          t.subscription = broker.subscribe(name, this::onMessage);
+          Topic subscribed = t;
+          // bound to this Topic instance: a subscription still closing after its topic emptied
+          // must not deliver to the streams of a newer instance of the same topic (duplicates)
+          t.subscription = broker.subscribe(name, (n, m) -> onMessage(subscribed, m));
         }
         Group g = t.groups.computeIfAbsent(s.adapter, Group::new);
         if (s.routingKey.isPresent()) {
@@ -331,11 +334,7 @@ final class DefaultHub implements Hub {
   }
 
   /** The broker's delivery of one message: route it to the streams that want it. */
-  private void onMessage(String topicName, Message message) {
-    Topic t = topics.get(topicName);
-    if (t == null) {
-      return;
-    }
+  private void onMessage(Topic t, Message message) {
     for (Group g : t.groups.values()) {
       deliver(g.all, message);
       if (g.byKey.isEmpty()) {
