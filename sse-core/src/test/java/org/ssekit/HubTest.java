@@ -559,6 +559,62 @@ class HubTest {
   }
 
   @Test
+  void aSubscriptionStillClosingDoesNotDeliverToTheStreamsOfAReopenedTopic() throws Exception {
+    InMemoryBroker inner = InMemoryBroker.builder().executor(Runnable::run).build();
+    CountDownLatch closing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger subscriptions = new AtomicInteger();
+    Broker slowToUnsubscribe =
+        new Broker() {
+          @Override
+          public Optional<EventLog> history() {
+            return inner.history();
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<Message> publish(String topic, Message message) {
+            return inner.publish(topic, message);
+          }
+
+          @Override
+          public Subscription subscribe(String topic, MessageHandler handler) {
+            boolean first = subscriptions.incrementAndGet() == 1;
+            Subscription s = inner.subscribe(topic, handler);
+            return () -> {
+              if (first) {
+                closing.countDown();
+                try {
+                  release.await(); // like a network round trip: still delivering meanwhile
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              s.close();
+            };
+          }
+
+          @Override
+          public void close() {
+            inner.close();
+          }
+        };
+    Hub hub = Hub.builder().broker(slowToUnsubscribe).heartbeat(Duration.ZERO).build();
+    hubs.add(hub);
+    RecordingSink first = open(hub, "t");
+    Thread leaving = new Thread(() -> first.connection().close(CloseReason.CLIENT_GONE));
+    leaving.start();
+    assertThat(closing.await(10, TimeUnit.SECONDS)).isTrue();
+    RecordingSink second = open(hub, "t"); // a new subscription while the old one still delivers
+    assertThat(subscriptions.get()).isEqualTo(2);
+    hub.publish("t", Event.of("once"));
+    release.countDown();
+    leaving.join(10_000);
+    assertThat(second.data()).containsExactly("once");
+    assertThat(first.data()).isEmpty();
+    inner.close();
+  }
+
+  @Test
   void streamExposesRequestAttributesAndLastEventId() {
     Hub hub = hub();
     StreamRequest req = StreamRequest.builder().path("/p").lastEventId("old-7").principal("u").build();
