@@ -131,7 +131,9 @@ final class DefaultEventStream implements EventStream, StreamConnection {
           Event oldest = queue.poll();
           if (oldest != null) {
             taken();
-            hub.dropped(this, oldest);
+            if (oldest != DefaultHub.HEARTBEAT) {
+              hub.dropped(this, oldest); // a heartbeat is no event of the application's
+            }
           }
           break;
         case DROP_NEWEST:

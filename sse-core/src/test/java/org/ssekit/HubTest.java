@@ -410,6 +410,7 @@ class HubTest {
     assertThat(s.queued()).isEqualTo(2);
     slow.resume();
     assertThat(slow.data()).containsExactly("e3", "e4");
+    assertThat(listener.calls("dropped")).hasSize(2);
     assertThat(listener.calls("dropped")).containsExactly("dropped " + s.id() + " e1", "dropped " + s.id() + " e2");
     assertThat(s.isOpen()).isTrue();
     assertThat(s.queued()).isZero();
