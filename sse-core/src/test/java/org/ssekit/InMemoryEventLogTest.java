@@ -101,6 +101,25 @@ class InMemoryEventLogTest {
   }
 
   @Test
+  void findsAssignedAndOwnIdsAmongEachOther() {
+    String a = append("t", "a");
+    log.append("t", Message.of("own").withId("custom-1"));
+    String c = append("t", "c");
+    String run = a.substring(0, a.lastIndexOf('-'));
+    assertThat(data(log.readAfter("t", a, 10))).containsExactly("own", "c");
+    assertThat(data(log.readAfter("t", "custom-1", 10))).containsExactly("c");
+    assertThat(log.readAfter("t", c, 10)).isEqualTo(new EventLog.Replay(List.of(), true));
+    // the own-id message took sequence 2: an assigned-looking id for it is not in the log
+    assertThat(log.readAfter("t", run + "-2", 10).complete()).isFalse();
+    assertThat(log.readAfter("t", run + "-999", 10).complete()).isFalse();
+    assertThat(log.readAfter("t", run + "-x", 10).complete()).isFalse();
+    // an own id that looks like an assigned one is still found, by search
+    log.append("t", Message.of("mimic").withId(run + "-2"));
+    append("t", "after");
+    assertThat(data(log.readAfter("t", run + "-2", 10))).containsExactly("after");
+  }
+
+  @Test
   void idsDifferBetweenRuns() {
     InMemoryEventLog other = new InMemoryEventLog(5, Duration.ofSeconds(10), now::get);
     String mine = append("t", "1");
