@@ -170,6 +170,7 @@ final class DefaultHub implements Hub {
       }
     }
     Set<String> replayed = new HashSet<>();
+    replayed.add(lastId); // the client has it: never deliver it again
     for (Message m : r.messages()) {
       m.id().ifPresent(replayed::add);
       if (!deliverTo(s, m, true)) {
@@ -181,11 +182,20 @@ final class DefaultHub implements Hub {
       DefaultEventStream.Resume state = Objects.requireNonNull(s.resume);
       List<Message> buffered = Objects.requireNonNull(state.buffer);
       state.buffer = null;
-      // Live delivery may lag behind the history read: the buffer (and then the live messages)
-      // may start with messages already replayed. Delivery follows history order, so skip those
-      // up to the first message that was not replayed; from there on everything is new.
-      boolean skipping = !replayed.isEmpty();
-      for (Message m : buffered) {
+      // The buffer follows history order. It may start with messages the client already has: up
+      // to its last event id when live delivery lags behind the client (a message in flight
+      // while the stream joined, or another instance ahead of this one), then messages already
+      // replayed, when live delivery lags behind the history read. Skip all of those; from the
+      // first message that is neither on, everything is new.
+      int from = 0;
+      for (int i = buffered.size() - 1; i >= 0; i--) {
+        if (lastId.equals(buffered.get(i).id().orElse(null))) {
+          from = i + 1;
+          break;
+        }
+      }
+      boolean skipping = true;
+      for (Message m : buffered.subList(from, buffered.size())) {
         if (skipping) {
           String mid = m.id().orElse(null);
           if (mid != null && replayed.contains(mid)) {
