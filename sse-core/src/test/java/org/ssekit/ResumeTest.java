@@ -187,6 +187,78 @@ class ResumeTest {
   }
 
   /**
+   * A broker whose deliveries the test makes by hand, with a hook that runs inside the history
+   * read: it simulates live delivery racing with a resuming stream's replay.
+   */
+  static final class ManualBroker implements Broker {
+    final InMemoryEventLog log = new InMemoryEventLog(100, Duration.ofMinutes(1), System::nanoTime);
+    final List<Message> published = new ArrayList<>();
+    Subscriber.@Nullable MessageHandler handler;
+    Runnable duringRead = () -> {};
+
+    @Override
+    public Optional<EventLog> history() {
+      return Optional.of(
+          new EventLog() {
+            @Override
+            public Message append(String topic, Message message) {
+              return log.append(topic, message);
+            }
+
+            @Override
+            public Replay readAfter(String topic, String lastEventId, int limit) {
+              duringRead.run();
+              return log.readAfter(topic, lastEventId, limit);
+            }
+          });
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Message> publish(String topic, Message message) {
+      Message stored = log.append(topic, message);
+      published.add(stored);
+      return java.util.concurrent.CompletableFuture.completedFuture(stored);
+    }
+
+    @Override
+    public Subscription subscribe(String topic, MessageHandler h) {
+      handler = h;
+      return () -> handler = null;
+    }
+
+    void deliver(int index) {
+      java.util.Objects.requireNonNull(handler).onMessage("t", published.get(index));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void resumeSkipsWhatTheClientHasWhenLiveDeliveryLagsBehindIt() {
+    ManualBroker broker = new ManualBroker();
+    Hub hub = Hub.builder().broker(broker).heartbeat(Duration.ZERO).build();
+    closeables.add(hub);
+    RecordingSink other = resume(hub, "t", null); // keeps the topic subscribed
+    for (int i = 0; i < 3; i++) {
+      hub.publish("t", Event.of("m" + i));
+    }
+    String m0 = broker.published.get(0).id().orElseThrow();
+    // the client got m0 elsewhere; this instance's delivery of m0 and m1 runs during the replay
+    broker.duringRead = () -> {
+      broker.deliver(0);
+      broker.deliver(1);
+    };
+    RecordingSink s = resume(hub, "t", m0);
+    broker.duringRead = () -> {};
+    broker.deliver(2); // replayed already: must not come again
+    hub.publish("t", Event.of("m3"));
+    broker.deliver(3);
+    assertThat(s.data()).containsExactly("m1", "m2", "m3");
+    assertThat(other.data()).containsExactly("m0", "m1", "m2", "m3");
+  }
+
+  /**
    * Many threads publish while clients keep reconnecting with the id of an event they received. A reference stream open from the start receives everything in history order;
    * every resumed stream must receive exactly the reference's events after its last event id: no
    * gap, no duplicate, same order.
