@@ -1,0 +1,351 @@
+package org.ssekit.redis;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.RedisCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssekit.Message;
+import org.ssekit.Subscriber;
+
+/**
+ * The live delivery of one {@link RedisBroker}: a single loop, on a thread of its own, that reads
+ * every subscribed topic's stream with one {@code XREAD BLOCK} on a dedicated connection and calls
+ * the handlers on that thread, one message at a time, in stream order.
+ *
+ * <p>Each subscription remembers the last entry it was given; the loop reads each stream after
+ * the last entry it delivered. When the connection fails the loop closes it, waits a capped
+ * exponential backoff and opens a new one, then reads on from the same positions, so entries
+ * appended during an outage are delivered in order and none twice. A new subscription wakes a
+ * blocked {@code XREAD} by appending to this instance's wake stream (one key per broker, expiring).
+ */
+final class StreamReader implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
+  private static final int BATCH = 512;
+  private static final long WAKE_TTL_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+  private final RedisClient client;
+  private final RedisCodec<String, byte[]> codec;
+  private final RedisAsyncCommands<String, byte[]> commands; // for wake-ups and catch-up reads
+  private final String wakeKey;
+  private final Duration block;
+  private final Duration timeout;
+  private final Duration backoffMin;
+  private final Duration backoffMax;
+
+  private final ConcurrentLinkedQueue<Sub> joining = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean leftAny = new AtomicBoolean();
+  private final Object signal = new Object();
+  private volatile boolean closed;
+  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+
+  // Owned by the loop thread.
+  private final Map<String, Topic> topics = new HashMap<>();
+  private StreamId wakeCursor = StreamId.ZERO;
+  private boolean outage;
+  private long outageSince;
+  private int failures;
+
+  StreamReader(
+      RedisClient client,
+      RedisCodec<String, byte[]> codec,
+      RedisAsyncCommands<String, byte[]> commands,
+      String wakeKey,
+      Duration block,
+      Duration timeout,
+      Duration backoffMin,
+      Duration backoffMax) {
+    this.client = client;
+    this.codec = codec;
+    this.commands = commands;
+    this.wakeKey = wakeKey;
+    this.block = block;
+    this.timeout = timeout;
+    this.backoffMin = backoffMin;
+    this.backoffMax = backoffMax;
+  }
+
+  /** One subscription: its handler and the last entry it was given. */
+  final class Sub implements Subscriber.Subscription {
+    final String topic;
+    final String key;
+    final Subscriber.MessageHandler handler;
+    StreamId delivered; // owned by the loop thread once joined
+    volatile boolean closed;
+
+    Sub(String topic, String key, Subscriber.MessageHandler handler, StreamId since) {
+      this.topic = topic;
+      this.key = key;
+      this.handler = handler;
+      this.delivered = since;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        leftAny.set(true);
+      }
+    }
+  }
+
+  /** One stream read by the loop: how far it was read, and its subscriptions. */
+  private static final class Topic {
+    StreamId cursor;
+    final List<Sub> subs = new ArrayList<>();
+
+    Topic(StreamId cursor) {
+      this.cursor = cursor;
+    }
+  }
+
+  /**
+   * Adds a subscription that is given every entry of {@code key} after {@code since}; returns at
+   * once (delivery starts when the loop picks it up).
+   */
+  Sub join(String topic, String key, Subscriber.MessageHandler handler, StreamId since) {
+    Sub s = new Sub(topic, key, handler, since);
+    joining.add(s);
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+    if (connection != null) {
+      // Wake a blocked XREAD; if none is blocked yet, the next one returns at once.
+      commands.xadd(wakeKey, XAddArgs.Builder.maxlen(1), "w", new byte[0]);
+      commands.pexpire(wakeKey, WAKE_TTL_MILLIS);
+    }
+    return s;
+  }
+
+  /** Stops the loop and closes its connection; returns without waiting for the loop to end. */
+  void close() {
+    closed = true;
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c != null) {
+      c.closeAsync();
+    }
+  }
+
+  @Override
+  public void run() {
+    while (!closed) {
+      try {
+        StatefulRedisConnection<String, byte[]> c = connection;
+        if (c == null) {
+          c = client.connect(codec);
+          connection = c;
+          if (closed) {
+            break;
+          }
+        }
+        pruneClosed();
+        attachJoining(c);
+        if (topics.isEmpty()) {
+          idle();
+          continue;
+        }
+        read(c);
+        recovered();
+      } catch (RuntimeException e) {
+        if (closed) {
+          break;
+        }
+        failed(e);
+      }
+    }
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c != null) {
+      c.closeAsync();
+    }
+  }
+
+  private void idle() {
+    synchronized (signal) {
+      while (!closed && joining.isEmpty()) {
+        try {
+          signal.wait();
+        } catch (InterruptedException e) {
+          closed = true;
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private void pruneClosed() {
+    if (!leftAny.getAndSet(false)) {
+      return;
+    }
+    for (Iterator<Topic> it = topics.values().iterator(); it.hasNext(); ) {
+      Topic t = it.next();
+      t.subs.removeIf(s -> s.closed);
+      if (t.subs.isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  private void attachJoining(StatefulRedisConnection<String, byte[]> c) {
+    Sub s;
+    while ((s = joining.peek()) != null) {
+      if (!s.closed) {
+        Topic t = topics.get(s.key);
+        if (t == null) {
+          t = new Topic(s.delivered);
+          topics.put(s.key, t);
+        } else {
+          catchUp(c, s, t.cursor); // on failure s stays first in line, its position kept
+        }
+        t.subs.add(s);
+      }
+      joining.poll();
+    }
+  }
+
+  /** Gives a joining subscription the entries the stream's reader already passed. */
+  private void catchUp(StatefulRedisConnection<String, byte[]> c, Sub s, StreamId cursor) {
+    while (cursor.isAfter(s.delivered)) {
+      List<StreamMessage<String, byte[]>> l =
+          RedisEventLog.await(
+              c.async()
+                  .xrange(
+                      s.key,
+                      Range.from(
+                          Range.Boundary.excluding(s.delivered.toString()),
+                          Range.Boundary.including(cursor.toString())),
+                      Limit.from(BATCH)),
+              timeout);
+      if (l.isEmpty()) {
+        s.delivered = cursor; // trimmed meanwhile
+        return;
+      }
+      for (StreamMessage<String, byte[]> e : l) {
+        Message m = decode(e);
+        StreamId id = StreamId.of(e.getId());
+        if (m != null) {
+          deliver(s, id, m);
+        } else {
+          s.delivered = id;
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void read(StatefulRedisConnection<String, byte[]> c) {
+    XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[topics.size() + 1];
+    offsets[0] = XReadArgs.StreamOffset.from(wakeKey, wakeCursor.toString());
+    int i = 1;
+    for (Map.Entry<String, Topic> e : topics.entrySet()) {
+      offsets[i++] = XReadArgs.StreamOffset.from(e.getKey(), e.getValue().cursor.toString());
+    }
+    List<StreamMessage<String, byte[]>> entries =
+        RedisEventLog.await(
+            c.async().xread(XReadArgs.Builder.block(block).count(BATCH), offsets),
+            block.plus(timeout));
+    for (StreamMessage<String, byte[]> e : entries) {
+      StreamId id = StreamId.of(e.getId());
+      if (e.getStream().equals(wakeKey)) {
+        wakeCursor = id;
+        continue;
+      }
+      Topic t = topics.get(e.getStream());
+      if (t == null || !id.isAfter(t.cursor)) {
+        continue;
+      }
+      t.cursor = id;
+      Message m = decode(e);
+      for (Sub s : t.subs) {
+        if (m == null) {
+          s.delivered = id;
+        } else {
+          deliver(s, id, m);
+        }
+      }
+    }
+  }
+
+  private static @Nullable Message decode(StreamMessage<String, byte[]> e) {
+    try {
+      return Entries.decode(e);
+    } catch (IllegalArgumentException ex) {
+      log.warn("skipping entry {} of stream {}: {}", e.getId(), e.getStream(), ex.getMessage());
+      return null;
+    }
+  }
+
+  private static void deliver(Sub s, StreamId id, Message m) {
+    if (s.closed || !id.isAfter(s.delivered)) {
+      return;
+    }
+    s.delivered = id;
+    try {
+      s.handler.onMessage(s.topic, m);
+    } catch (RuntimeException ex) {
+      log.warn("handler of topic {} failed on {}", s.topic, m, ex);
+    }
+  }
+
+  private void recovered() {
+    failures = 0;
+    if (outage) {
+      outage = false;
+      log.info(
+          "Redis connection restored after {} ms; delivering what was published meanwhile",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSince));
+    }
+  }
+
+  private void failed(RuntimeException e) {
+    if (!outage) {
+      outage = true;
+      outageSince = System.nanoTime();
+      log.warn(
+          "Redis connection of the stream reader failed; reconnecting with backoff up to {} ms"
+              + " (open streams stay open and catch up afterwards): {}",
+          backoffMax.toMillis(),
+          e.toString());
+    } else {
+      log.debug("Redis still unreachable", e);
+    }
+    StatefulRedisConnection<String, byte[]> c = connection;
+    connection = null;
+    if (c != null) {
+      c.closeAsync();
+    }
+    long wait =
+        Math.min(backoffMax.toNanos(), backoffMin.toNanos() << Math.min(failures++, 20));
+    long deadline = System.nanoTime() + wait;
+    synchronized (signal) {
+      long left;
+      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(signal, left);
+        } catch (InterruptedException ex) {
+          closed = true;
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
