@@ -140,8 +140,13 @@ final class StreamReader implements Runnable {
     synchronized (signal) {
       signal.notifyAll();
     }
+    closeConnection();
+  }
+
+  private void closeConnection() {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (c != null) {
+    connection = null;
+    if (c != null && c.isOpen()) {
       c.closeAsync();
     }
   }
@@ -173,10 +178,7 @@ final class StreamReader implements Runnable {
         failed(e);
       }
     }
-    StatefulRedisConnection<String, byte[]> c = connection;
-    if (c != null) {
-      c.closeAsync();
-    }
+    closeConnection();
   }
 
   private void idle() {
@@ -251,9 +253,13 @@ final class StreamReader implements Runnable {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array for Lettuce's varargs
+  private static XReadArgs.StreamOffset<String>[] offsets(int n) {
+    return new XReadArgs.StreamOffset[n];
+  }
+
   private void read(StatefulRedisConnection<String, byte[]> c) {
-    XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[topics.size() + 1];
+    XReadArgs.StreamOffset<String>[] offsets = offsets(topics.size() + 1);
     offsets[0] = XReadArgs.StreamOffset.from(wakeKey, wakeCursor.toString());
     int i = 1;
     for (Map.Entry<String, Topic> e : topics.entrySet()) {
@@ -328,11 +334,7 @@ final class StreamReader implements Runnable {
     } else {
       log.debug("Redis still unreachable", e);
     }
-    StatefulRedisConnection<String, byte[]> c = connection;
-    connection = null;
-    if (c != null) {
-      c.closeAsync();
-    }
+    closeConnection();
     long wait =
         Math.min(backoffMax.toNanos(), backoffMin.toNanos() << Math.min(failures++, 20));
     long deadline = System.nanoTime() + wait;
