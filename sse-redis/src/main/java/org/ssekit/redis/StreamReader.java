@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ final class StreamReader implements Runnable {
   private final AtomicBoolean leftAny = new AtomicBoolean();
   private final Object signal = new Object();
   private volatile boolean closed;
-  private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+  private final AtomicReference<@Nullable StatefulRedisConnection<String, byte[]>> connection =
+      new AtomicReference<>();
 
   // Owned by the loop thread.
   private final Map<String, Topic> topics = new HashMap<>();
@@ -126,7 +128,7 @@ final class StreamReader implements Runnable {
     synchronized (signal) {
       signal.notifyAll();
     }
-    if (connection != null) {
+    if (connection.get() != null) {
       // Wake a blocked XREAD; if none is blocked yet, the next one returns at once.
       commands.xadd(wakeKey, XAddArgs.Builder.maxlen(1), "w", new byte[0]);
       commands.pexpire(wakeKey, WAKE_TTL_MILLIS);
@@ -144,8 +146,7 @@ final class StreamReader implements Runnable {
   }
 
   private void closeConnection() {
-    StatefulRedisConnection<String, byte[]> c = connection;
-    connection = null;
+    StatefulRedisConnection<String, byte[]> c = connection.getAndSet(null);
     if (c != null && c.isOpen()) {
       c.closeAsync();
     }
@@ -155,10 +156,10 @@ final class StreamReader implements Runnable {
   public void run() {
     while (!closed) {
       try {
-        StatefulRedisConnection<String, byte[]> c = connection;
+        StatefulRedisConnection<String, byte[]> c = connection.get();
         if (c == null) {
           c = client.connect(codec);
-          connection = c;
+          connection.set(c);
           if (closed) {
             break;
           }
