@@ -297,4 +297,21 @@ class RedisBrokerIT {
     assertThat(r.messages()).containsExactly(m);
     assertThat(r.messages().get(0).payloadAsString()).isEqualTo("snow \u2603");
   }
+
+  @Test
+  void keepsDeliveringWhenTheStreamVanishesAsAfterARestartWithoutPersistence() {
+    RedisBroker b = broker();
+    String t = "vanish-" + UUID.randomUUID();
+    List<String> got = new CopyOnWriteArrayList<>();
+    resources.add(0, b.subscribe(t, (topic, m) -> got.add(m.payloadAsString())));
+    Message first = join(b.publish(t, Message.of("before")));
+    await().atMost(WAIT).until(() -> got.size() == 1);
+    rawConnection.sync().del(prefix + "s:" + t);
+    // A new stream numbers from the clock again: later than anything delivered.
+    await().atMost(WAIT).until(() -> System.currentTimeMillis() > StreamId.of(first.id().orElseThrow()).millis());
+    join(b.publish(t, Message.of("after")));
+    await().atMost(WAIT).until(() -> got.size() == 2);
+    assertThat(got).containsExactly("before", "after");
+    assertThat(b.history().orElseThrow().readAfter(t, first.id().orElseThrow(), 10).complete()).isFalse();
+  }
 }
