@@ -28,7 +28,7 @@ import org.ssekit.EventLog;
 import org.ssekit.Message;
 
 /**
- * A {@link Broker} on Redis (5.0 or newer; 6.2 for the age bound): each topic is a Redis Stream
+ * A {@link Broker} on Redis (6.2 or newer): each topic is a Redis Stream
  * that is both the history and the live channel, so every server instance sharing the Redis
  * server sees every message, in the stream's order, and a client may resume on any instance.
  *
@@ -55,7 +55,9 @@ import org.ssekit.Message;
  * thread, so do not block in stages depending on it. {@link #subscribe}, {@link EventLog#append}
  * and {@link EventLog#readAfter} block the caller for one round trip (at most {@link
  * Builder#timeout}). The reader loop runs on a daemon thread {@code ssekit-redis-reader-N}, or on
- * the {@link Builder#executor} given. All methods are thread-safe.
+ * the {@link Builder#executor} given. A broker created from a URL has its own Lettuce {@link
+ * ClientResources} (I/O and computation threads, released by {@link #close}); to share them, pass a
+ * {@link RedisClient} to {@link #builder(RedisClient)}. All methods are thread-safe.
  *
  * <p>Redis Cluster is not supported (the reader's {@code XREAD} spans keys of many slots).
  */
@@ -138,7 +140,13 @@ public final class RedisBroker implements Broker {
         new StreamReader(
             readerClient, CODEC, connection.async(), wakeKey, BLOCK, b.timeout, b.backoffMin, b.backoffMax);
     if (b.executor != null) {
-      b.executor.execute(reader);
+      try {
+        b.executor.execute(reader);
+      } catch (RuntimeException e) {
+        connection.close();
+        shutdownClients();
+        throw e;
+      }
     } else {
       Thread t = new Thread(reader, "ssekit-redis-reader-" + THREADS.incrementAndGet());
       t.setDaemon(true);
