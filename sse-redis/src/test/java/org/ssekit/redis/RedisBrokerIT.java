@@ -314,4 +314,21 @@ class RedisBrokerIT {
     assertThat(got).containsExactly("before", "after");
     assertThat(b.history().orElseThrow().readAfter(t, first.id().orElseThrow(), 10).complete()).isFalse();
   }
+
+  @Test
+  void closingOneSubscriptionLeavesTheOthersOfTheTopicRunning() {
+    RedisBroker b = broker();
+    String t = "two-subs-" + UUID.randomUUID();
+    List<String> closed = new CopyOnWriteArrayList<>();
+    List<String> open = new CopyOnWriteArrayList<>();
+    Subscriber.Subscription s1 = b.subscribe(t, (topic, m) -> closed.add(m.payloadAsString()));
+    resources.add(0, b.subscribe(t, (topic, m) -> open.add(m.payloadAsString())));
+    join(b.publish(t, Message.of("both")));
+    await().atMost(WAIT).until(() -> closed.size() == 1 && open.size() == 1);
+    s1.close();
+    join(b.publish(t, Message.of("one")));
+    await().atMost(WAIT).until(() -> open.size() == 2);
+    assertThat(open).containsExactly("both", "one");
+    assertThat(closed).containsExactly("both");
+  }
 }

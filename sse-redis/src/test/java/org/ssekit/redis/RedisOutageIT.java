@@ -1,8 +1,10 @@
 package org.ssekit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.RedisException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,9 @@ class RedisOutageIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> comments(sinks.get(0)) >= heartbeatsAtCut + 3);
     assertThat(sinks).noneMatch(RecordingSink::isClosed);
     assertThat(sinks.get(0).data()).hasSize(50);
+    // A new subscription cannot be made live without Redis: it fails after the timeout.
+    assertThatThrownBy(() -> cutOff.subscribe(topic + "-new", (t, m) -> {}))
+        .isInstanceOf(RedisException.class);
 
     proxy.restore();
     for (int i = 0; i < 50; i++) {
