@@ -13,9 +13,11 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +86,13 @@ public final class RedisBroker implements Broker {
   private final RedisEventLog eventLog;
   private final StreamReader reader;
   private final String wakeKey;
+  private final RedisClient readerClient;
+  private final Duration timeout;
+  private final Duration backoffMin;
+  private final Duration backoffMax;
+  private final Duration claimAfter;
+  private final long historyAgeMillis;
+  private final Set<GroupReader> groups = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisBroker(Builder b) {
@@ -126,6 +135,12 @@ public final class RedisBroker implements Broker {
       shutdownClients();
       throw e;
     }
+    this.readerClient = readerClient;
+    this.timeout = b.timeout;
+    this.backoffMin = b.backoffMin;
+    this.backoffMax = b.backoffMax;
+    this.claimAfter = b.claimAfter;
+    this.historyAgeMillis = b.historyAge.toMillis();
     String prefix = b.keyPrefix;
     eventLog =
         new RedisEventLog(
@@ -221,13 +236,71 @@ public final class RedisBroker implements Broker {
     return reader.join(topic, eventLog.key(topic), handler, since);
   }
 
-  /** Stops the reader, closes the connections and, when it created them, the Lettuce client. */
+  /**
+   * Subscribes {@code handler} to {@code topic} as one member of the consumer group {@code group}
+   * (a Redis consumer group on the topic's stream): among all members of the group, on every
+   * instance with the same key prefix, each message is handled by one. Use it for work that must
+   * run once per message (count a view, send a mail), and {@link #subscribe} for what every
+   * instance must see (its SSE clients).
+   *
+   * <p>The group is created at the stream's end if it does not exist, so it handles every message
+   * appended after this returns (and, when it existed, what it had not handled yet). Delivery is
+   * at least once: a message is acknowledged after the handler returns (or throws, which is
+   * logged); one read by a member that died before acknowledging it is claimed by another member
+   * once it was pending for {@link Builder#groupClaimTimeout}. Each member runs on a daemon thread
+   * {@code ssekit-redis-group-N} with a connection of its own; the handler may block (it delays
+   * only this member). Blocks the caller for a few round trips.
+   *
+   * @throws io.lettuce.core.RedisException if Redis cannot be reached
+   */
+  public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("broker is closed");
+    }
+    GroupReader g =
+        new GroupReader(
+            readerClient,
+            connection.async(),
+            topic,
+            eventLog.key(topic),
+            group,
+            handler,
+            BLOCK,
+            timeout,
+            claimAfter,
+            backoffMin,
+            backoffMax,
+            historyAgeMillis);
+    g.start();
+    groups.add(g);
+    Thread t = new Thread(g, "ssekit-redis-group-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    t.start();
+    return () -> {
+      groups.remove(g);
+      g.close();
+    };
+  }
+
+  /**
+   * Stops the reader and the group members (waiting up to about two seconds for them to leave
+   * their groups), closes the connections and, when it created them, the Lettuce client.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     reader.close();
+    for (GroupReader g : groups) {
+      g.close();
+    }
+    for (GroupReader g : groups) {
+      g.awaitClosed(BLOCK.plus(Duration.ofSeconds(1)));
+    }
     try {
       RedisEventLog.await(connection.async().del(wakeKey), Duration.ofSeconds(1));
     } catch (RuntimeException e) {
@@ -265,6 +338,7 @@ public final class RedisBroker implements Broker {
     private Duration backoffMin = Duration.ofMillis(100);
     private Duration backoffMax = Duration.ofSeconds(5);
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration claimAfter = Duration.ofSeconds(30);
     private @Nullable Executor executor;
 
     private Builder(@Nullable String url, @Nullable RedisClient client) {
@@ -331,6 +405,20 @@ public final class RedisBroker implements Broker {
       }
       this.backoffMin = min;
       this.backoffMax = max;
+      return this;
+    }
+
+    /**
+     * How long a message read by a member of a {@link RedisBroker#subscribeGroup consumer group}
+     * may stay unacknowledged before another member takes it over; default 30 s. Longer than the
+     * slowest handler should take.
+     */
+    public Builder groupClaimTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("groupClaimTimeout must be at least 1 ms: " + timeout);
+      }
+      this.claimAfter = timeout;
       return this;
     }
 
