@@ -19,6 +19,9 @@ final class Entries {
   static final String OWN_ID = "i";
   static final String META = "m:";
 
+  /** The most metadata entries a message may carry (the script unpacks them onto Lua's stack). */
+  static final int MAX_METADATA_ENTRIES = 1000;
+
   /**
    * Appends one entry and trims the stream, atomically: {@code KEYS[1]} the stream, {@code
    * ARGV[1]} the approximate length cap, {@code ARGV[2]} the age bound in milliseconds (0: none),

@@ -205,8 +205,8 @@ public final class RedisBroker implements Broker {
   /**
    * Appends {@code message} to the topic's stream, which assigns its id and delivers it to every
    * subscribed instance. Never blocks; the stage completes on a Lettuce I/O thread, fails with
-   * {@link IllegalArgumentException} if the payload exceeds {@link Builder#maxPayloadBytes}, or
-   * with the Redis error or a timeout.
+   * {@link IllegalArgumentException} if the payload exceeds {@link Builder#maxPayloadBytes} or the
+   * metadata has more than 1000 entries, or with the Redis error or a timeout.
    */
   @Override
   public CompletionStage<Message> publish(String topic, Message message) {

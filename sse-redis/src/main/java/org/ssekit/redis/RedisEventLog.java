@@ -71,7 +71,8 @@ final class RedisEventLog implements EventLog {
   /**
    * Appends {@code message} without blocking; the stage completes on a Lettuce I/O thread with the
    * stored message, or fails with an {@link IllegalArgumentException} when the payload exceeds
-   * the limit, or with the Redis error.
+   * the limit or the metadata has more than {@value Entries#MAX_METADATA_ENTRIES} entries, or
+   * with the Redis error.
    */
   CompletionStage<Message> appendAsync(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
@@ -84,6 +85,14 @@ final class RedisEventLog implements EventLog {
                   + " bytes exceeds the Redis broker's limit of "
                   + maxPayloadBytes
                   + " bytes (RedisBroker.Builder.maxPayloadBytes)"));
+    }
+    if (message.metadata().size() > Entries.MAX_METADATA_ENTRIES) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "message metadata has "
+                  + message.metadata().size()
+                  + " entries; the Redis broker accepts at most "
+                  + Entries.MAX_METADATA_ENTRIES));
     }
     byte[][] args = Entries.appendArgs(message, maxLength, maxAgeMillis);
     CompletableFuture<byte[]> f =

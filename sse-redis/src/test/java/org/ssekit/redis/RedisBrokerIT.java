@@ -164,7 +164,7 @@ class RedisBrokerIT {
   }
 
   @Test
-  void rejectsAPayloadAboveTheLimitNamingIt() {
+  void rejectsAPayloadOrMetadataAboveTheLimitsNamingThem() {
     RedisBroker b = broker(RedisBroker.builder(RedisTests.URL).maxPayloadBytes(1000));
     String t = "limit-" + UUID.randomUUID();
     assertThat(join(b.publish(t, Message.of(new byte[1000], Map.of()))).id()).isPresent();
@@ -173,7 +173,16 @@ class RedisBrokerIT {
         .hasCauseInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1001 bytes")
         .hasMessageContaining("limit of 1000 bytes");
-    assertThat(rawConnection.sync().xlen(prefix + "s:" + t)).isEqualTo(1);
+    Map<String, String> tooMuch = new java.util.HashMap<>();
+    for (int i = 0; i < 1001; i++) {
+      tooMuch.put("k" + i, "v");
+    }
+    assertThatThrownBy(() -> join(b.publish(t, Message.of(new byte[1], tooMuch))))
+        .hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 1000");
+    tooMuch.remove("k0");
+    assertThat(join(b.publish(t, Message.of(new byte[1], tooMuch))).metadata()).hasSize(1000);
+    assertThat(rawConnection.sync().xlen(prefix + "s:" + t)).isEqualTo(2);
   }
 
   @Test
