@@ -43,6 +43,7 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
   private final String key;
   private final String group;
   private final Consumer<String> consumer;
+  private final XReadArgs.StreamOffset<String>[] newEntries;
   private final Subscriber.MessageHandler handler;
   private final Duration block;
   private final Duration timeout;
@@ -81,6 +82,8 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
     this.key = key;
     this.group = group;
     this.consumer = Consumer.from(group, UUID.randomUUID().toString());
+    this.newEntries = StreamReader.offsets(1);
+    this.newEntries[0] = XReadArgs.StreamOffset.lastConsumed(key);
     this.handler = handler;
     this.block = block;
     this.timeout = timeout;
@@ -176,7 +179,7 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
                     .xreadgroup(
                         consumer,
                         XReadArgs.Builder.block(block).count(BATCH),
-                        XReadArgs.StreamOffset.lastConsumed(key)),
+                        newEntries),
                 block.plus(timeout));
         handle(c, entries);
         recovered();

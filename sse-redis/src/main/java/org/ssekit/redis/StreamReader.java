@@ -255,7 +255,7 @@ final class StreamReader implements Runnable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array for Lettuce's varargs
-  private static XReadArgs.StreamOffset<String>[] offsets(int n) {
+  static XReadArgs.StreamOffset<String>[] offsets(int n) {
     return new XReadArgs.StreamOffset[n];
   }
 

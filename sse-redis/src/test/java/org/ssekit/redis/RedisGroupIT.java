@@ -87,6 +87,7 @@ class RedisGroupIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked") // Lettuce's generic varargs
   void aMemberTakesOverWhatADeadMemberReadButNeverAcknowledged() {
     String t = "claim-" + UUID.randomUUID();
     String key = prefix + "s:" + t;
