@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.ssekit.MessageEvent;
 import org.ssekit.SseParser;
 
@@ -21,13 +22,13 @@ final class HttpSseClient implements Flow.Subscriber<List<ByteBuffer>>, AutoClos
 
   private final List<MessageEvent> events = new CopyOnWriteArrayList<>();
   private final SseParser parser = SseParser.create(events::add);
-  private volatile Flow.Subscription subscription;
+  private volatile Flow.@Nullable Subscription subscription;
   private volatile boolean ended;
 
   private HttpSseClient() {}
 
   /** Opens {@code uri} as an event stream, optionally resuming after {@code lastEventId}. */
-  static HttpSseClient open(HttpClient http, URI uri, String lastEventId) throws Exception {
+  static HttpSseClient open(HttpClient http, URI uri, @Nullable String lastEventId) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.ssekit.Event;
 import org.ssekit.StreamAdapter;
 import org.ssekit.servlet.SseRouter;
@@ -91,7 +92,8 @@ class RedisTwoInstancesIT {
     }
   }
 
-  private HttpSseClient client(Instance instance, String topic, String lastEventId) throws Exception {
+  private HttpSseClient client(Instance instance, String topic, @Nullable String lastEventId)
+      throws Exception {
     HttpSseClient c = HttpSseClient.open(http, instance.uri(topic), lastEventId);
     resources.add(0, c);
     return c;
