@@ -9,35 +9,51 @@ import java.util.Map;
 import org.ssekit.Message;
 
 /**
- * How a {@link Message} is laid out in a stream entry: field {@code p} holds the payload bytes,
- * {@code i} the message's own id (only when it brought one), and {@code m:<key>} each metadata
- * entry in UTF-8. Also holds the append script.
+ * How a {@link Message} is laid out in a stream entry: field {@code n} numbers the entries of
+ * the topic, {@code p} holds the payload bytes, {@code i} the message's own id (only when it
+ * brought one), and {@code m:<key>} each metadata entry in UTF-8. Also holds the append script.
  */
 final class Entries {
 
   static final String PAYLOAD = "p";
   static final String OWN_ID = "i";
   static final String META = "m:";
+  static final String NUMBER = "n";
 
   /** The most metadata entries a message may carry (the script unpacks them onto Lua's stack). */
   static final int MAX_METADATA_ENTRIES = 1000;
 
   /**
    * Appends one entry and trims the stream, atomically: {@code KEYS[1]} the stream, {@code
-   * ARGV[1]} the approximate length cap, {@code ARGV[2]} the age bound in milliseconds (0: none),
-   * then the entry's field/value pairs. Age trimming uses the server's clock, and the key expires
-   * once nothing was appended for the age bound. Returns the new entry id.
+   * KEYS[2]} the topic's message counter, {@code ARGV[1]} the approximate length cap, {@code
+   * ARGV[2]} the age bound in milliseconds, then the entry's field/value pairs. The entry gets
+   * field {@code n}, the counter's new value, so a reader sees when entries it never read were
+   * trimmed. Age trimming uses the server's clock; both keys expire once nothing was appended for
+   * the age bound. Returns the new entry id.
    */
   static final String APPEND_SCRIPT =
-      "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))\n"
+      "local n = redis.call('INCR', KEYS[2])\n"
+          + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', n, unpack(ARGV, 3))\n"
           + "local age = tonumber(ARGV[2])\n"
-          + "if age > 0 then\n"
-          + "  local t = redis.call('TIME')\n"
-          + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-          + "  redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - age))\n"
-          + "  redis.call('PEXPIRE', KEYS[1], age)\n"
-          + "end\n"
+          + "local t = redis.call('TIME')\n"
+          + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+          + "redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - age))\n"
+          + "redis.call('PEXPIRE', KEYS[1], age)\n"
+          + "redis.call('PEXPIRE', KEYS[2], age)\n"
           + "return id\n";
+
+  /** The entry's number in its topic (field {@code n}: 1, 2, 3, ...), or 0 if it has none. */
+  static long number(StreamMessage<String, byte[]> entry) {
+    byte[] n = entry.getBody().get(NUMBER);
+    if (n == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(new String(n, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
 
   private Entries() {}
 

@@ -146,6 +146,7 @@ public final class RedisBroker implements Broker {
         new RedisEventLog(
             connection,
             prefix + "s:",
+            prefix + "n:",
             b.historyLength,
             b.historyAge.toMillis(),
             b.maxPayloadBytes,
@@ -232,7 +233,7 @@ public final class RedisBroker implements Broker {
     if (closed.get()) {
       throw new IllegalStateException("broker is closed");
     }
-    StreamId since = eventLog.lastId(topic);
+    RedisEventLog.Position since = eventLog.lastPosition(topic);
     return reader.join(topic, eventLog.key(topic), handler, since);
   }
 
@@ -320,6 +321,11 @@ public final class RedisBroker implements Broker {
     if (ownResources != null) {
       ownResources.shutdown(0, 2, TimeUnit.SECONDS);
     }
+  }
+
+  /** How many messages this broker's reader found trimmed before it could deliver them. */
+  long missedMessages() {
+    return reader.missed();
   }
 
   @Override

@@ -38,6 +38,7 @@ final class RedisEventLog implements EventLog {
   private final StatefulRedisConnection<String, byte[]> connection;
   private final RedisAsyncCommands<String, byte[]> async;
   private final String topicPrefix;
+  private final String counterPrefix;
   private final long maxLength;
   private final long maxAgeMillis;
   private final int maxPayloadBytes;
@@ -46,6 +47,7 @@ final class RedisEventLog implements EventLog {
   RedisEventLog(
       StatefulRedisConnection<String, byte[]> connection,
       String topicPrefix,
+      String counterPrefix,
       long maxLength,
       long maxAgeMillis,
       int maxPayloadBytes,
@@ -53,6 +55,7 @@ final class RedisEventLog implements EventLog {
     this.connection = connection;
     this.async = connection.async();
     this.topicPrefix = topicPrefix;
+    this.counterPrefix = counterPrefix;
     this.maxLength = maxLength;
     this.maxAgeMillis = maxAgeMillis;
     this.maxPayloadBytes = maxPayloadBytes;
@@ -96,7 +99,7 @@ final class RedisEventLog implements EventLog {
     }
     byte[][] args = Entries.appendArgs(message, maxLength, maxAgeMillis);
     CompletableFuture<byte[]> f =
-        async.<byte[]>eval(Entries.APPEND_SCRIPT, ScriptOutputType.VALUE, new String[] {key(topic)}, args)
+        async.<byte[]>eval(Entries.APPEND_SCRIPT, ScriptOutputType.VALUE, new String[] {key(topic), counterPrefix + topic}, args)
             .toCompletableFuture();
     return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(
@@ -111,12 +114,17 @@ final class RedisEventLog implements EventLog {
     return await(appendAsync(topic, message).toCompletableFuture());
   }
 
-  /** The id of the newest entry of {@code topic}, or {@link StreamId#ZERO} when it has none. */
-  StreamId lastId(String topic) {
+  /** The newest entry of {@code topic}: its id and number, or zero ones when it has none. */
+  Position lastPosition(String topic) {
     List<StreamMessage<String, byte[]>> newest =
         await(async.xrevrange(key(topic), Range.unbounded(), Limit.from(1)));
-    return newest.isEmpty() ? StreamId.ZERO : StreamId.of(newest.get(0).getId());
+    return newest.isEmpty()
+        ? new Position(StreamId.ZERO, 0)
+        : new Position(StreamId.of(newest.get(0).getId()), Entries.number(newest.get(0)));
   }
+
+  /** Where a topic's stream ends: the newest entry id and its number (0: unknown). */
+  record Position(StreamId id, long number) {}
 
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {

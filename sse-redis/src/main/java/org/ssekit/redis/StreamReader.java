@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ final class StreamReader implements Runnable {
 
   private final ConcurrentLinkedQueue<Sub> joining = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leftAny = new AtomicBoolean();
+  private final AtomicLong missed = new AtomicLong();
   private final Object signal = new Object();
   private volatile boolean closed;
   private final AtomicReference<@Nullable StatefulRedisConnection<String, byte[]>> connection =
@@ -92,11 +94,14 @@ final class StreamReader implements Runnable {
     StreamId delivered; // owned by the loop thread once joined
     volatile boolean closed;
 
-    Sub(String topic, String key, Subscriber.MessageHandler handler, StreamId since) {
+    final long sinceNumber;
+
+    Sub(String topic, String key, Subscriber.MessageHandler handler, RedisEventLog.Position since) {
       this.topic = topic;
       this.key = key;
       this.handler = handler;
-      this.delivered = since;
+      this.delivered = since.id();
+      this.sinceNumber = since.number();
     }
 
     @Override
@@ -111,10 +116,12 @@ final class StreamReader implements Runnable {
   /** One stream read by the loop: how far it was read, and its subscriptions. */
   private static final class Topic {
     StreamId cursor;
+    long number; // the entry number at the cursor; 0 when unknown
     final List<Sub> subs = new ArrayList<>();
 
-    Topic(StreamId cursor) {
+    Topic(StreamId cursor, long number) {
       this.cursor = cursor;
+      this.number = number;
     }
   }
 
@@ -122,7 +129,7 @@ final class StreamReader implements Runnable {
    * Adds a subscription that is given every entry of {@code key} after {@code since}; returns at
    * once (delivery starts when the loop picks it up).
    */
-  Sub join(String topic, String key, Subscriber.MessageHandler handler, StreamId since) {
+  Sub join(String topic, String key, Subscriber.MessageHandler handler, RedisEventLog.Position since) {
     Sub s = new Sub(topic, key, handler, since);
     joining.add(s);
     synchronized (signal) {
@@ -214,7 +221,7 @@ final class StreamReader implements Runnable {
       if (!s.closed) {
         Topic t = topics.get(s.key);
         if (t == null) {
-          t = new Topic(s.delivered);
+          t = new Topic(s.delivered, s.sinceNumber);
           topics.put(s.key, t);
         } else {
           catchUp(c, s, t.cursor); // on failure s stays first in line, its position kept
@@ -281,6 +288,7 @@ final class StreamReader implements Runnable {
         continue;
       }
       t.cursor = id;
+      checkNumber(t, e);
       Message m = decode(e);
       for (Sub s : t.subs) {
         if (m == null) {
@@ -290,6 +298,29 @@ final class StreamReader implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Entries are numbered 1, 2, 3, ... per topic; a jump means entries were trimmed (by length or
+   * age) before this loop read them: an outage or a lag longer than the history bounds. Their
+   * messages cannot reach this instance's streams; say so once per jump.
+   */
+  private void checkNumber(Topic t, StreamMessage<String, byte[]> e) {
+    long n = Entries.number(e);
+    if (n > 1 && t.number > 0 && n > t.number + 1) {
+      long lost = n - t.number - 1;
+      missed.addAndGet(lost);
+      log.warn(
+          "{} messages of stream {} were trimmed before this instance could deliver them (it lagged"
+              + " or was disconnected beyond the history's length or age); its streams missed them",
+          lost,
+          e.getStream());
+    }
+    t.number = n; // 1 after the counter restarted (the keys expired or Redis lost them)
+  }
+
+  long missed() {
+    return missed.get();
   }
 
   private static @Nullable Message decode(StreamMessage<String, byte[]> e) {

@@ -81,6 +81,11 @@ class RedisBrokerIT {
     assertThat(rawConnection.sync().pttl(prefix + "s:orders"))
         .isPositive()
         .isLessThanOrEqualTo(RedisBroker.DEFAULT_HISTORY_AGE.toMillis());
+    // The topic's entry counter lives beside it and expires with it.
+    assertThat(rawConnection.sync().get(prefix + "n:orders")).isEqualTo("1");
+    assertThat(rawConnection.sync().pttl(prefix + "n:orders"))
+        .isPositive()
+        .isLessThanOrEqualTo(RedisBroker.DEFAULT_HISTORY_AGE.toMillis());
   }
 
   @Test
