@@ -34,8 +34,13 @@ import org.ssekit.Subscriber;
  * <p>Each subscription remembers the last entry it was given; the loop reads each stream after
  * the last entry it delivered. When the connection fails the loop closes it, waits a capped
  * exponential backoff and opens a new one, then reads on from the same positions, so entries
- * appended during an outage are delivered in order and none twice. A new subscription wakes a
- * blocked {@code XREAD} by appending to this instance's wake stream (one key per broker, expiring).
+ * appended during an outage are delivered in order and none twice; entries trimmed before the loop
+ * could read them show as a jump in the entries' numbers and are counted and logged. A new
+ * subscription wakes a blocked {@code XREAD} by appending to this instance's wake stream (one key
+ * per broker, expiring).
+ *
+ * <p>Threads: {@link #join} and {@link #close} may be called from any thread; everything else runs
+ * on the loop's thread, which owns the topic table and each joined subscription's position.
  */
 final class StreamReader implements Runnable {
 
