@@ -71,6 +71,7 @@ public final class SseRouter implements AutoCloseable {
   private final int maxPublishBytes;
   private final @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
   private final Duration shutdownTimeout;
+  private final WriteDispatcher dispatcher;
 
   private final Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
   private final Object drained = new Object();
@@ -108,6 +109,7 @@ public final class SseRouter implements AutoCloseable {
     this.maxPublishBytes = b.maxPublishBytes;
     this.customizer = b.customizer;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.dispatcher = new WriteDispatcher(b.writeConcurrency);
   }
 
   /** A router on its own hub and in-memory broker, with default settings. */
@@ -285,6 +287,10 @@ public final class SseRouter implements AutoCloseable {
     }
   }
 
+  WriteDispatcher dispatcher() {
+    return dispatcher;
+  }
+
   Cors cors() {
     return cors;
   }
@@ -403,6 +409,7 @@ public final class SseRouter implements AutoCloseable {
     private int maxPublishBytes = 64 * 1024;
     private @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
     private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private int writeConcurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
 
@@ -574,6 +581,20 @@ public final class SseRouter implements AutoCloseable {
         throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
       }
       this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most container threads that write woken streams at once (default: the number of
+     * processors, at least 2). Writes never block, so a few threads serve many streams; the cap
+     * keeps a heartbeat or broadcast to thousands of streams from growing the container's pool.
+     * Writes resumed by the container's own {@code onWritePossible} callbacks are not counted.
+     */
+    public Builder writeConcurrency(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("writeConcurrency must be positive: " + threads);
+      }
+      this.writeConcurrency = threads;
       return this;
     }
 

@@ -110,7 +110,7 @@ final class StreamServlet extends HttpServlet {
       Http.unavailable(resp, router.retryAfterSeconds(), "too many open streams; retry later");
       return;
     }
-    StreamWriter writer = new StreamWriter(w -> released(w, client));
+    StreamWriter writer = new StreamWriter(router.dispatcher(), w -> released(w, client));
     StreamConnection connection;
     try {
       connection = router.hub().open(topicName, adapter, sr, writer);
@@ -186,11 +186,6 @@ final class StreamServlet extends HttpServlet {
   @Override
   public void destroy() {
     router.shutdown(writers);
-  }
-
-  /** Streams of this servlet that are open now. */
-  int openStreams() {
-    return writers.size();
   }
 
   @Override

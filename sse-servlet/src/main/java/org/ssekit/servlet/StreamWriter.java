@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * one work-in-progress counter; only the thread that moves it from 0 owns the writer and runs
  * {@link #drain()}, and any signal arriving meanwhile makes that owner loop once more. So two
  * threads never write at once, no lock is held while writing, and no signal is lost. A wake-up
- * from a foreign thread is handed to the container with {@link AsyncContext#start}; container
- * callbacks drain on their own thread.
+ * from a foreign thread is handed to the container through the router's {@link WriteDispatcher}
+ * (a bounded number of {@link AsyncContext#start} tasks); container callbacks drain on their own
+ * thread.
  *
  * <p>Writes only happen when {@link ServletOutputStream#isReady()} is true. A false {@code
  * isReady()} obliges the container to call {@link #onWritePossible()} later, so the owner simply
@@ -42,11 +43,15 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** Size of the coalescing buffer, allocated when a connection first has two events waiting. */
   static final int BATCH_BYTES = 8192;
 
+  /** Batches one stream may write before it yields its write task to other woken streams. */
+  static final int BATCHES_PER_TURN = 16;
+
   /** Held (1) by the opening thread until {@link #start} has drained once. */
   private final AtomicInteger wip = new AtomicInteger(1);
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
   private final Consumer<StreamWriter> onRelease;
+  private final WriteDispatcher dispatcher;
 
   private volatile @Nullable StreamConnection connection;
   private volatile @Nullable AsyncContext async;
@@ -61,12 +66,12 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   private @Nullable Event carry;
   /** Bytes were written since the last flush; starts true so the headers go out at once. */
   private boolean dirty = true;
-  private long bytesWritten;
 
   /**
    * @param onRelease runs once when the response has ended (on any thread)
    */
-  StreamWriter(Consumer<StreamWriter> onRelease) {
+  StreamWriter(WriteDispatcher dispatcher, Consumer<StreamWriter> onRelease) {
+    this.dispatcher = dispatcher;
     this.onRelease = onRelease;
   }
 
@@ -81,11 +86,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     async.addListener(this);
     out.setWriteListener(this);
     drain(); // this thread holds the initial wip count: the one poll after open
-  }
-
-  /** The stream this writer serves, once started. */
-  @Nullable StreamConnection connection() {
-    return connection;
   }
 
   // ---- signals ----------------------------------------------------------------------------
@@ -105,20 +105,28 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
   }
 
-  /** Hands the drain loop to a container thread; drains here if the container refuses. */
+  /** Hands the drain loop to the container through the router's dispatcher. */
   private void dispatch() {
+    dispatcher.submit(this);
+  }
+
+  /**
+   * Runs {@code task} on a container thread through this response's {@link AsyncContext}.
+   *
+   * @return false if the container refused (the response ended, or the container is stopping)
+   */
+  boolean runOnContainer(Runnable task) {
     AsyncContext ac = async;
-    if (ac != null && !finished.get()) {
-      try {
-        ac.start(this::drain);
-        return;
-      } catch (RuntimeException e) {
-        // the container is stopping or the response ended: finish here, writing only what the
-        // socket takes at once (isReady-guarded non-blocking writes)
-        log.debug("cannot dispatch the writer to the container; draining on the caller", e);
-      }
+    if (ac == null || finished.get()) {
+      return false;
     }
-    drain();
+    try {
+      ac.start(task);
+      return true;
+    } catch (RuntimeException e) {
+      log.debug("the container refused a write task", e);
+      return false;
+    }
   }
 
   /** Runs the writer from a container callback thread. */
@@ -169,16 +177,28 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   // ---- the writer -------------------------------------------------------------------------
 
-  /** The owner's loop: runs work until no signal arrived during the last round. */
-  private void drain() {
+  /**
+   * The owner's loop: runs work until no signal arrived during the last round. Only the thread
+   * that moved the work-in-progress count from 0 (or the dispatcher task it handed over to) may
+   * call it.
+   */
+  void drain() {
     int missed = 1;
     while (true) {
+      boolean more;
       try {
-        work();
+        more = work();
       } catch (RuntimeException e) {
         log.warn("stream writer failed; closing the stream", e);
         failed = true;
         finish();
+        more = false;
+      }
+      if (more) {
+        // used up its turn with more to write: keep ownership and queue behind the other woken
+        // streams, so one busy stream cannot monopolise a write task
+        dispatcher.submit(this);
+        return;
       }
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
@@ -187,19 +207,26 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
   }
 
-  private void work() {
+  /**
+   * Writes while the container accepts writes and events are queued, at most {@link
+   * #BATCHES_PER_TURN} batches.
+   *
+   * @return true if the turn ended with more to write
+   */
+  private boolean work() {
     if (finished.get()) {
-      return;
+      return false;
     }
     ServletOutputStream o = out;
     StreamConnection c = connection;
     if (o == null || c == null) {
-      return; // not started yet; start() drains
+      return false; // not started yet; start() drains
     }
     if (failed) {
       finish();
-      return;
+      return false;
     }
+    int batches = 0;
     try {
       while (o.isReady()) {
         if (dirty) {
@@ -207,20 +234,25 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
           dirty = false;
           continue;
         }
+        if (batches == BATCHES_PER_TURN) {
+          return true;
+        }
         if (writeBatch(o, c)) {
+          batches++;
           dirty = true;
           continue;
         }
         if (closing) {
           finish(); // everything queued before the close is written and flushed
         }
-        return;
+        return false;
       }
     } catch (IOException e) {
       log.debug("write failed; the client is gone", e);
       failed = true;
       finish();
     }
+    return false;
   }
 
   /** Writes the next batch of events; false when nothing is queued. */
@@ -234,7 +266,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     byte[] buf = buffer;
     if (next == null || first.encodedLength() + next.encodedLength() > BATCH_BYTES) {
       first.writeTo(o); // its shared, immutable bytes: no copy
-      bytesWritten += first.encodedLength();
       carry = next;
       return true;
     }
@@ -253,7 +284,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       e = c.poll();
     }
     o.write(buf, 0, len);
-    bytesWritten += len;
     return true;
   }
 
@@ -302,16 +332,5 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** True once the response has ended. */
   boolean isFinished() {
     return finished.get();
-  }
-
-  /** Bytes handed to the container so far (read from the writing thread or for diagnostics). */
-  long bytesWritten() {
-    return bytesWritten;
-  }
-
-  /** Capacity of the coalescing buffer currently held (0 when none). */
-  int bufferCapacity() {
-    byte[] b = buffer;
-    return b == null ? 0 : b.length;
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.startup.Tomcat;
 
@@ -52,6 +53,11 @@ final class TomcatServer implements TestServer {
     connector.getProtocolHandler().setExecutor(executor);
     tomcat.setConnector(connector);
     Context ctx = tomcat.addContext("", base.toString());
+    if (ctx instanceof StandardContext) {
+      // leak detection needs --add-opens and only warns; the tests count threads themselves
+      ((StandardContext) ctx).setClearReferencesThreadLocals(false);
+      ((StandardContext) ctx).setClearReferencesRmiTargets(false);
+    }
     int[] n = {0};
     mounts.forEach(
         (mapping, servlet) -> {
