@@ -48,7 +48,8 @@ class HistoryGapTest {
 
     @Override
     public Subscription subscribe(String topic, MessageHandler handler) {
-      List<MessageHandler> list = handlers.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>());
+      List<MessageHandler> list =
+          handlers.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>());
       list.add(handler);
       Subscription s = delegate.subscribe(topic, handler);
       return () -> {
@@ -95,7 +96,8 @@ class HistoryGapTest {
         };
     RecordingSink a = open("gap-t", StreamAdapter.passThrough(), StreamRequest.builder().build());
     RecordingSink b = open("gap-t", keyed, StreamRequest.builder().build());
-    RecordingSink other = open("gap-other", StreamAdapter.passThrough(), StreamRequest.builder().build());
+    RecordingSink other =
+        open("gap-other", StreamAdapter.passThrough(), StreamRequest.builder().build());
 
     broker.gap("gap-t");
 
@@ -127,7 +129,10 @@ class HistoryGapTest {
         .containsExactly("closed " + s.connection().stream().id() + " " + CloseReason.HISTORY_GAP);
 
     RecordingSink again =
-        open("gap-r", StreamAdapter.passThrough(), StreamRequest.builder().lastEventId(last).build());
+        open(
+            "gap-r",
+            StreamAdapter.passThrough(),
+            StreamRequest.builder().lastEventId(last).build());
     List<Event> got = again.events();
     assertThat(got.get(0).name()).contains(StreamAdapter.RESET_EVENT);
     assertThat(got.get(0).data()).contains(last);
