@@ -12,11 +12,16 @@ final class GcWatch {
   private static final AtomicLong count = new AtomicLong();
   private static final AtomicLong total = new AtomicLong();
   private static final AtomicLong max = new AtomicLong();
+  private static boolean installed;
 
   private GcWatch() {}
 
-  /** Starts listening; idempotent enough for one call per process. */
+  /** Starts listening; idempotent. */
   static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    installed = true;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(
