@@ -30,8 +30,9 @@ final class Report {
   private record Row(String label, String key) {}
 
   private static final List<Row> LOAD_ROWS = List.of(
-      new Row("delivered % of expected", "deliveredPct"),
+      new Row("delivered % of published × subscribers", "deliveredPct"),
       new Row("deliveries/s achieved (offered)", "deliveriesPerSec"),
+      new Row("publishes/s achieved (offered)", "publishedPerSec"),
       new Row("latency p50 ms", "p50Ms"),
       new Row("latency p99 ms", "p99Ms"),
       new Row("latency p99.9 ms", "p999Ms"),
@@ -188,6 +189,9 @@ final class Report {
     }
     if (key.equals("deliveriesPerSec")) {
       return fmtNum(r.get("deliveriesPerSec")) + " (" + fmtNum(r.get("offeredPerSec")) + ")";
+    }
+    if (key.equals("publishedPerSec")) {
+      return fmtNum(r.get("publishedPerSec")) + " (" + fmtNum(r.get("offeredPublishesPerSec")) + ")";
     }
     Object v = r.get(key);
     return v == null ? "–" : fmtNum(v);

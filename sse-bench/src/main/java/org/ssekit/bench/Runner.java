@@ -241,7 +241,8 @@ final class Runner {
     r.put("delivered", fin.delivered);
     r.put("deliveredPct", expected == 0 ? null : round(100.0 * fin.delivered / expected, 2));
     r.put("deliveriesPerSec", s.idle() ? 0 : Math.round(atEnd.delivered / s.seconds()));
-    r.put("offeredPerSec", s.idle() ? 0 : Math.round(expected / s.seconds()));
+    r.put("offeredPerSec", Math.round(s.rate() * s.stable() / s.topics()));
+    r.put("offeredPublishesPerSec", s.rate());
     Histogram lat = fin.latency;
     r.put("events", lat.getTotalCount());
     r.put("p50Ms", ms(lat.getValueAtPercentile(50)));
