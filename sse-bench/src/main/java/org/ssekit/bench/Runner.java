@@ -102,7 +102,8 @@ final class Runner {
   static String summary(Map<String, Object> r) {
     StringBuilder b = new StringBuilder();
     for (String k : List.of("deliveredPct", "deliveriesPerSec", "p50Ms", "p99Ms", "p999Ms",
-        "connectP99Ms", "serverCpuPct", "heapPerStreamBytes", "threads", "error")) {
+        "connectP99Ms", "serverCpuPct", "generatorCpuPct", "heapPerStreamBytes", "threads",
+        "closedByServer", "publishedPerSec", "error")) {
       if (r.containsKey(k)) {
         b.append(k).append('=').append(r.get(k)).append(' ');
       }

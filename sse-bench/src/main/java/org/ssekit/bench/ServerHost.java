@@ -31,6 +31,7 @@ final class ServerHost implements AutoCloseable {
     KINDS.put("jersey", JerseyServer::new);
     KINDS.put("jetty-eventsource", EventSourceServletServer::new);
     KINDS.put("ceiling", CeilingServer::new);
+    KINDS.put("hub-on-jetty-core", HubOnJettyCoreServer::new);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
