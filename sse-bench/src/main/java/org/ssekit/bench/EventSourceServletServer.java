@@ -41,8 +41,13 @@ final class EventSourceServletServer implements BenchServer {
     for (Source s : subs) {
       try {
         s.emitter.data(data);
-      } catch (IOException e) {
-        s.emitter.close();
+      } catch (IOException | RuntimeException e) {
+        // a client gone mid-write must not cost the others this event
+        try {
+          s.emitter.close();
+        } catch (RuntimeException ignored) {
+          // already completed
+        }
       }
     }
   }

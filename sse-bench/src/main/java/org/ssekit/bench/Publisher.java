@@ -88,7 +88,10 @@ final class Publisher implements Runnable {
       try {
         server.publish("t" + topic, sb.toString());
       } catch (RuntimeException e) {
-        errors++;
+        if (errors++ == 0) {
+          System.err.println("publish failed: " + e);
+          e.printStackTrace();
+        }
       }
       perTopic.incrementAndGet(topic);
       published = ++seq;

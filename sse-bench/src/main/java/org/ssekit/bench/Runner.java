@@ -237,6 +237,7 @@ final class Runner {
       r.put("published", GenReport.num(after, "published"));
       r.put("publishedPerSec", round(GenReport.num(after, "published") / s.seconds(), 1));
       r.put("publisherMaxLagMs", after.get("publisherMaxLagMillis"));
+      r.put("publishErrors", GenReport.num(after, "publishErrors"));
     }
     r.put("expected", expected);
     r.put("delivered", fin.delivered);

@@ -70,8 +70,8 @@ final class SpringServer implements BenchServer {
     for (SseEmitter emitter : emitters) {
       try {
         emitter.send(event);
-      } catch (IOException | IllegalStateException e) {
-        remove(emitters, emitter);
+      } catch (IOException | RuntimeException e) {
+        remove(emitters, emitter); // a client gone mid-write must not cost the others this event
       }
     }
   }
