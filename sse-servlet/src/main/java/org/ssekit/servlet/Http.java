@@ -1,0 +1,105 @@
+package org.ssekit.servlet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Locale;
+import org.ssekit.InitialResponse;
+
+/** Small HTTP helpers shared by the servlets. Stateless. */
+final class Http {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String EVENT_STREAM = "text/event-stream";
+
+  private Http() {}
+
+  /** The request path inside the application: servlet path plus path info, never empty. */
+  static String path(HttpServletRequest req) {
+    String servletPath = req.getServletPath();
+    String info = req.getPathInfo();
+    String p = (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
+    return p.isEmpty() ? "/" : p;
+  }
+
+  /**
+   * True when {@code Accept} names {@code text/event-stream} (with a non-zero q). Wildcards do not
+   * count: {@code curl} and browsers' navigations get the plain representation.
+   */
+  static boolean acceptsEventStream(HttpServletRequest req) {
+    var values = req.getHeaders("Accept");
+    if (values == null) {
+      return false;
+    }
+    while (values.hasMoreElements()) {
+      for (String range : values.nextElement().split(",")) {
+        String[] parts = range.split(";");
+        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(EVENT_STREAM)) {
+          continue;
+        }
+        boolean zero = false;
+        for (int i = 1; i < parts.length; i++) {
+          String p = parts[i].trim().toLowerCase(Locale.ROOT);
+          if (p.startsWith("q=")) {
+            try {
+              zero = Double.parseDouble(p.substring(2).trim()) <= 0;
+            } catch (NumberFormatException e) {
+              zero = false;
+            }
+          }
+        }
+        if (!zero) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Writes {@code {"error": message}} with {@code status}. */
+  static void error(HttpServletResponse resp, int status, String message) throws IOException {
+    ObjectNode body = JSON.createObjectNode().put("error", message);
+    json(resp, status, body);
+  }
+
+  /** Writes a JSON body with {@code status}. */
+  static void json(HttpServletResponse resp, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    resp.setStatus(status);
+    resp.setContentType("application/json");
+    resp.setHeader("Cache-Control", "no-store");
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  /** Writes an adapter's plain response (a rejection or the initial state). */
+  static void write(HttpServletResponse resp, InitialResponse r) throws IOException {
+    byte[] body = r.body();
+    resp.setStatus(r.status());
+    resp.setContentType(r.contentType());
+    resp.setHeader("Cache-Control", "no-cache");
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
+  }
+
+  /**
+   * Asks an HTTP/1.x client not to reuse the connection: for answers sent before the request body
+   * was read, which the container then discards by closing the connection. (HTTP/2 forbids the
+   * header and resets just the stream.)
+   */
+  static void closeConnection(HttpServletRequest req, HttpServletResponse resp) {
+    String protocol = req.getProtocol();
+    if (protocol != null && protocol.startsWith("HTTP/1")) {
+      resp.setHeader("Connection", "close");
+    }
+  }
+
+  /** 503 with {@code Retry-After} in whole seconds. */
+  static void unavailable(HttpServletResponse resp, long retryAfterSeconds, String message)
+      throws IOException {
+    resp.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+    error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, message);
+  }
+}

@@ -1,0 +1,640 @@
+package org.ssekit.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.ssekit.Broker;
+import org.ssekit.Event;
+import org.ssekit.Hub;
+import org.ssekit.HubListener;
+import org.ssekit.Marshaller;
+import org.ssekit.Message;
+import org.ssekit.SlowConsumerPolicy;
+import org.ssekit.StreamAdapter;
+import org.ssekit.StreamRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@link Hub} streams from servlets, after Watermill's {@code SSERouter}: build one router
+ * per application, then mount the servlets it hands out wherever the application wants them.
+ *
+ * <pre>{@code
+ * SseRouter router = SseRouter.builder().allowOrigins("https://app.example").build();
+ * context.addServlet(router.handler("/posts/{id}/stats", "post-stats", statsAdapter), "/posts/*");
+ * context.addServlet(router.publishHandler("/api/topics/{topic}", "{topic}"), "/api/topics/*");
+ * router.hub().publish("post-stats", "42", Event.of("views", "17"));
+ * }</pre>
+ *
+ * <p>Each {@link #handler stream servlet} answers a {@code GET} with {@code Accept:
+ * text/event-stream} with a stream of its topic (resumed after {@code Last-Event-ID} or the {@code
+ * lastEventId} query parameter), any other {@code GET} with the adapter's initial response as a
+ * plain body, and CORS preflights. Servlets must be registered with {@code asyncSupported=true}.
+ * They hold no thread while a stream is open: writes are non-blocking, driven by a {@code
+ * WriteListener} and by the hub's wake-ups, which are handed to the container with {@code
+ * AsyncContext.start}.
+ *
+ * <p>Threads: all methods are thread-safe. {@link #close()} (and a stream servlet's {@code
+ * destroy()}) ends every stream after a last flush and waits up to the {@linkplain
+ * Builder#shutdownTimeout shutdown timeout} for the responses to complete.
+ */
+public final class SseRouter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SseRouter.class);
+
+  private final Hub hub;
+  private final boolean ownsHub;
+  private final Marshaller marshaller;
+  private final Cors cors;
+  private final Limits limits;
+  private final long retryAfterSeconds;
+  private final int maxLastEventIdLength;
+  private final byte @Nullable [] publishToken;
+  private final int maxPublishBytes;
+  private final @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
+  private final Duration shutdownTimeout;
+  private final WriteDispatcher dispatcher;
+
+  private final Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
+  private final Object drained = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean badIdLogged = new AtomicBoolean();
+
+  private SseRouter(Builder b) {
+    if (b.hub != null) {
+      this.hub = b.hub;
+      this.ownsHub = false;
+    } else {
+      Hub.Builder hb = Hub.builder().heartbeat(b.heartbeat);
+      if (b.broker != null) {
+        hb.broker(b.broker);
+      }
+      if (b.retry != null) {
+        hb.retry(b.retry);
+      }
+      if (b.queueCapacity > 0) {
+        hb.queueCapacity(b.queueCapacity);
+      }
+      if (b.slowConsumerPolicy != null) {
+        hb.slowConsumerPolicy(b.slowConsumerPolicy);
+      }
+      b.listeners.forEach(hb::listener);
+      this.hub = hb.build();
+      this.ownsHub = true;
+    }
+    this.marshaller = b.marshaller;
+    this.cors = new Cors(Collections.unmodifiableSet(new LinkedHashSet<>(b.origins)), b.credentials);
+    this.limits = new Limits(b.maxStreams, b.maxStreamsPerClient);
+    this.retryAfterSeconds = Math.max(1, (b.retryAfter.toMillis() + 999) / 1000);
+    this.maxLastEventIdLength = b.maxLastEventIdLength;
+    this.publishToken = b.publishToken == null ? null : b.publishToken.getBytes(StandardCharsets.UTF_8);
+    this.maxPublishBytes = b.maxPublishBytes;
+    this.customizer = b.customizer;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.dispatcher = new WriteDispatcher(b.writeConcurrency);
+  }
+
+  /** A router on its own hub and in-memory broker, with default settings. */
+  public static SseRouter create() {
+    return builder().build();
+  }
+
+  /** A builder for a router. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- servlets ---------------------------------------------------------------------------
+
+  /** A stream servlet of the fixed {@code topic} that passes every message through. */
+  public HttpServlet handler(String topic) {
+    return handler(topic, StreamAdapter.passThrough());
+  }
+
+  /**
+   * A stream servlet of the fixed {@code topic}, answering at whatever path it is mounted.
+   *
+   * @param adapter decides who may connect and what each client sees
+   */
+  public HttpServlet handler(String topic, StreamAdapter adapter) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(adapter, "adapter");
+    return new StreamServlet(this, PathTemplate.ANY, r -> topic, adapter);
+  }
+
+  /**
+   * A stream servlet answering at {@code pathTemplate} (relative to the web application, e.g.
+   * {@code /posts/{id}/stats}), whose parameters fill {@link StreamRequest#pathParams()}. Mount it
+   * at a mapping that covers the template ({@code /posts/*}); other paths answer 404.
+   *
+   * @param topic the topic, where {@code {name}} is replaced by that path parameter (e.g. {@code
+   *     "{topic}"} for {@code /api/topics/{topic}/events})
+   * @throws IllegalArgumentException if the template is malformed or the topic names a parameter
+   *     the template does not define
+   */
+  public HttpServlet handler(String pathTemplate, String topic, StreamAdapter adapter) {
+    PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
+    checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
+    return new StreamServlet(this, t, r -> PathTemplate.expand(topic, r.pathParams()), adapter);
+  }
+
+  /**
+   * A stream servlet answering at {@code pathTemplate} whose topic is computed from each request.
+   * The function runs on the request thread; an {@link IllegalArgumentException} from it answers
+   * 400.
+   */
+  public HttpServlet handler(
+      String pathTemplate, Function<StreamRequest, String> topic, StreamAdapter adapter) {
+    PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
+    return new StreamServlet(this, t, Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(adapter, "adapter"));
+  }
+
+  /**
+   * A publish servlet for the fixed {@code topic}: {@code POST} {@code {"data": ..., "event": ...,
+   * "id": ..., "retry": ...}} (or an array of them; only {@code data} is required; data that is
+   * not a JSON string is published as its JSON text) with {@code Content-Type: application/json}.
+   * Answers 202 {@code {"ids": [...]}}; 400 or 413 with {@code {"error": ...}} and nothing
+   * published when any element is invalid or the body too large; 401 without the {@linkplain
+   * Builder#publishToken bearer token} when one is configured.
+   */
+  public HttpServlet publishHandler(String topic) {
+    Objects.requireNonNull(topic, "topic");
+    return new PublishServlet(this, PathTemplate.ANY, p -> topic);
+  }
+
+  /** A publish servlet at {@code pathTemplate} whose topic may use its parameters. */
+  public HttpServlet publishHandler(String pathTemplate, String topic) {
+    PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
+    checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
+    return new PublishServlet(this, t, p -> PathTemplate.expand(topic, p));
+  }
+
+  private static void checkPlaceholders(PathTemplate t, String topic) {
+    Set<String> missing = new LinkedHashSet<>(PathTemplate.placeholders(topic));
+    missing.removeAll(t.parameters());
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "topic " + topic + " uses " + missing + " which path template " + t + " does not define");
+    }
+  }
+
+  // ---- application side -------------------------------------------------------------------
+
+  /** The hub the streams are opened on; publish and send through it. */
+  public Hub hub() {
+    return hub;
+  }
+
+  /** The marshaller given to the builder (default {@link Marshaller#text()}). */
+  public Marshaller marshaller() {
+    return marshaller;
+  }
+
+  /**
+   * Publishes {@code value}, marshalled with the router's marshaller, as an event of type {@code
+   * eventName} (empty for the default type {@code message}). Returns at once.
+   *
+   * @return the stage of {@link Hub#publish(String, Event)}: the stored message with its id
+   */
+  public CompletionStage<Message> publish(String topic, String eventName, Object value) {
+    Objects.requireNonNull(value, "value");
+    Event e = Event.builder().name(eventName).data(marshaller.marshal(value)).build();
+    return hub.publish(topic, e);
+  }
+
+  /** The number of streams open through this router's servlets. */
+  public int openStreams() {
+    return writers.size();
+  }
+
+  /** True once {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Stops accepting streams (503), ends every open stream after a last flush, closes the hub if
+   * the router built it, and waits up to the shutdown timeout for the responses to complete.
+   * Idempotent; blocks the calling thread at most the shutdown timeout.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    shutdown(writers);
+    if (ownsHub) {
+      hub.close();
+    }
+  }
+
+  // ---- package-private plumbing ---------------------------------------------------------------
+
+  /** Ends {@code streams} after a last flush and waits up to the shutdown timeout. */
+  void shutdown(Collection<StreamWriter> streams) {
+    List<StreamWriter> snapshot = new ArrayList<>(streams);
+    for (StreamWriter w : snapshot) {
+      try {
+        w.shutdown();
+      } catch (RuntimeException e) {
+        log.warn("closing a stream failed", e);
+      }
+    }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    synchronized (drained) {
+      while (snapshot.stream().anyMatch(w -> !w.isFinished())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("{} streams did not end within {}", snapshot.stream().filter(w -> !w.isFinished()).count(), shutdownTimeout);
+          return;
+        }
+        try {
+          drained.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  void register(StreamWriter w) {
+    writers.add(w);
+  }
+
+  void unregister(StreamWriter w) {
+    writers.remove(w);
+    synchronized (drained) {
+      drained.notifyAll();
+    }
+  }
+
+  WriteDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  Cors cors() {
+    return cors;
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  byte @Nullable [] publishToken() {
+    return publishToken;
+  }
+
+  int maxPublishBytes() {
+    return maxPublishBytes;
+  }
+
+  /** The transport-neutral view of {@code req}. */
+  StreamRequest streamRequest(
+      HttpServletRequest req, String path, Map<String, String> params, boolean stream) {
+    StreamRequest.Builder b = StreamRequest.builder().path(path);
+    params.forEach(b::pathParam);
+    req.getParameterMap().forEach((k, vs) -> {
+      for (String v : vs) {
+        b.queryParam(k, v);
+      }
+    });
+    Enumeration<String> names = req.getHeaderNames();
+    while (names != null && names.hasMoreElements()) {
+      String n = names.nextElement();
+      Enumeration<String> vs = req.getHeaders(n);
+      while (vs.hasMoreElements()) {
+        b.header(n, vs.nextElement());
+      }
+    }
+    var principal = req.getUserPrincipal();
+    b.principal(principal == null ? null : principal.getName());
+    b.remoteAddress(req.getRemoteAddr());
+    if (stream) {
+      b.lastEventId(lastEventId(req));
+    }
+    if (customizer != null) {
+      customizer.accept(req, b);
+    }
+    return b.build();
+  }
+
+  /**
+   * The id the client resumes from: the {@code Last-Event-ID} header, else the {@code
+   * lastEventId} query parameter. Too long or containing NUL, CR or LF counts as none (logged
+   * once per router at WARN, then at DEBUG).
+   */
+  @Nullable String lastEventId(HttpServletRequest req) {
+    String v = req.getHeader("Last-Event-ID");
+    if (v == null || v.isEmpty()) {
+      v = req.getParameter("lastEventId");
+    }
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    String problem = null;
+    if (v.length() > maxLastEventIdLength) {
+      problem = "longer than " + maxLastEventIdLength + " characters";
+    } else {
+      for (int i = 0; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (c == '\0' || c == '\r' || c == '\n') {
+          problem = "containing NUL, CR or LF";
+          break;
+        }
+      }
+    }
+    if (problem == null) {
+      return v;
+    }
+    if (badIdLogged.compareAndSet(false, true)) {
+      log.warn(
+          "ignoring a last event id {} from {} (treated as none; further ones are logged at DEBUG)",
+          problem,
+          req.getRemoteAddr());
+    } else {
+      log.debug("ignoring a last event id {} from {}", problem, req.getRemoteAddr());
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "SseRouter{streams=" + writers.size() + ", closed=" + closed.get() + "}";
+  }
+
+  /**
+   * Builds an {@link SseRouter}. Setters fail fast on invalid values; {@link #build()} fails when
+   * options contradict each other and says which. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable Hub hub;
+    private @Nullable Broker broker;
+    private Duration heartbeat = Duration.ofSeconds(15);
+    private boolean heartbeatSet;
+    private @Nullable Duration retry;
+    private int queueCapacity;
+    private @Nullable SlowConsumerPolicy slowConsumerPolicy;
+    private final List<HubListener> listeners = new ArrayList<>();
+    private Marshaller marshaller = Marshaller.text();
+    private final Set<String> origins = new LinkedHashSet<>();
+    private boolean credentials;
+    private int maxStreams = Integer.MAX_VALUE;
+    private int maxStreamsPerClient = Integer.MAX_VALUE;
+    private Duration retryAfter = Duration.ofSeconds(5);
+    private int maxLastEventIdLength = 256;
+    private @Nullable String publishToken;
+    private int maxPublishBytes = 64 * 1024;
+    private @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private int writeConcurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    private Builder() {}
+
+    /**
+     * Serves streams of an existing hub, which the router does not close. Cannot be combined with
+     * the options that configure a hub the router builds ({@link #broker}, {@link #heartbeat},
+     * {@link #retry}, {@link #queueCapacity}, {@link #slowConsumerPolicy}, {@link #listener}).
+     */
+    public Builder hub(Hub hub) {
+      this.hub = Objects.requireNonNull(hub, "hub");
+      return this;
+    }
+
+    /** The broker of the hub the router builds (default: a new in-memory broker). */
+    public Builder broker(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+      return this;
+    }
+
+    /**
+     * The period of heartbeat comments on idle streams (default 15 s; zero turns them off). They
+     * keep proxies from closing idle streams and reveal clients that left.
+     */
+    public Builder heartbeat(Duration period) {
+      Objects.requireNonNull(period, "period");
+      if (period.isNegative()) {
+        throw new IllegalArgumentException("heartbeat must not be negative: " + period);
+      }
+      this.heartbeat = period;
+      this.heartbeatSet = true;
+      return this;
+    }
+
+    /** A {@code retry:} hint sent first on every stream (default: none). */
+    public Builder retry(Duration retry) {
+      Objects.requireNonNull(retry, "retry");
+      if (retry.isNegative()) {
+        throw new IllegalArgumentException("retry must not be negative: " + retry);
+      }
+      this.retry = retry;
+      return this;
+    }
+
+    /** Live events a stream may hold before its slow-consumer policy applies (hub default 1024). */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be positive: " + capacity);
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /** What a stream does when its queue is full (hub default: close it). */
+    public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
+      this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Adds a listener to the hub the router builds. */
+    public Builder listener(HubListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The marshaller of {@link SseRouter#publish(String, String, Object)} (default text). */
+    public Builder marshaller(Marshaller marshaller) {
+      this.marshaller = Objects.requireNonNull(marshaller, "marshaller");
+      return this;
+    }
+
+    /**
+     * Origins allowed to connect from other sites, e.g. {@code https://app.example} (scheme, host
+     * and port as browsers send them), or {@code *} for any. Default: none (no CORS headers).
+     */
+    public Builder allowOrigins(String... origins) {
+      for (String o : origins) {
+        Objects.requireNonNull(o, "origin");
+        String t = o.trim();
+        if (t.isEmpty() || t.endsWith("/")) {
+          throw new IllegalArgumentException("an origin is scheme://host[:port] without a path or trailing '/': " + o);
+        }
+        this.origins.add(t.toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /**
+     * Lets allowed origins send cookies ({@code withCredentials}). Credentials are only ever
+     * granted to an explicitly listed origin, so this cannot be combined with {@code *}.
+     */
+    public Builder allowCredentials(boolean allow) {
+      this.credentials = allow;
+      return this;
+    }
+
+    /** The most streams open at once through this router (default unlimited); above it, 503. */
+    public Builder maxStreams(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxStreams must be positive: " + max);
+      }
+      this.maxStreams = max;
+      return this;
+    }
+
+    /**
+     * The most streams one client address may hold open (default unlimited); above it, 503. Behind
+     * a reverse proxy, let the container resolve the client address (Jetty's {@code
+     * ForwardedRequestCustomizer}, Tomcat's {@code RemoteIpValve}).
+     */
+    public Builder maxStreamsPerClient(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxStreamsPerClient must be positive: " + max);
+      }
+      this.maxStreamsPerClient = max;
+      return this;
+    }
+
+    /** The {@code Retry-After} sent with 503 answers (default 5 s, rounded up to seconds). */
+    public Builder retryAfter(Duration retryAfter) {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
+      }
+      this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /** The longest last event id accepted (default 256 characters); longer ones count as none. */
+    public Builder maxLastEventIdLength(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxLastEventIdLength must be positive: " + max);
+      }
+      this.maxLastEventIdLength = max;
+      return this;
+    }
+
+    /** Requires {@code Authorization: Bearer <token>} on the publish servlets (default: none). */
+    public Builder publishToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("publish token must not be blank");
+      }
+      this.publishToken = token;
+      return this;
+    }
+
+    /** The largest publish body accepted (default 64 KiB); larger ones answer 413. */
+    public Builder maxPublishBytes(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPublishBytes must be positive: " + max);
+      }
+      this.maxPublishBytes = max;
+      return this;
+    }
+
+    /**
+     * Lets the application complete each {@link StreamRequest} from the servlet request, e.g. set
+     * the principal from its session. Runs on the request thread; an exception answers 500.
+     */
+    public Builder requestCustomizer(BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /** How long {@link SseRouter#close()} waits for streams to end (default 5 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most container threads that write woken streams at once (default: the number of
+     * processors, at least 2). Writes never block, so a few threads serve many streams; the cap
+     * keeps a heartbeat or broadcast to thousands of streams from growing the container's pool.
+     * Writes resumed by the container's own {@code onWritePossible} callbacks are not counted.
+     */
+    public Builder writeConcurrency(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("writeConcurrency must be positive: " + threads);
+      }
+      this.writeConcurrency = threads;
+      return this;
+    }
+
+    /**
+     * Builds the router (and its hub, unless one was given).
+     *
+     * @throws IllegalStateException if {@link #hub} was combined with hub options, or credentials
+     *     with the {@code *} origin
+     */
+    public SseRouter build() {
+      if (hub != null) {
+        List<String> set = new ArrayList<>();
+        if (broker != null) {
+          set.add("broker");
+        }
+        if (heartbeatSet) {
+          set.add("heartbeat");
+        }
+        if (retry != null) {
+          set.add("retry");
+        }
+        if (queueCapacity > 0) {
+          set.add("queueCapacity");
+        }
+        if (slowConsumerPolicy != null) {
+          set.add("slowConsumerPolicy");
+        }
+        if (!listeners.isEmpty()) {
+          set.add("listener");
+        }
+        if (!set.isEmpty()) {
+          throw new IllegalStateException(
+              "hub(...) was set, so " + set + " cannot apply: configure them on that hub's builder");
+        }
+      }
+      if (credentials && origins.contains("*")) {
+        throw new IllegalStateException(
+            "allowCredentials(true) needs explicit origins: '*' would hand cookies to any site");
+      }
+      return new SseRouter(this);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package org.ssekit.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.ssekit.CloseReason;
+import org.ssekit.InitialResponse;
+import org.ssekit.StreamAdapter;
+import org.ssekit.StreamConnection;
+import org.ssekit.StreamRejectedException;
+import org.ssekit.StreamRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one route of an {@link SseRouter}: a GET with {@code Accept: text/event-stream} opens a
+ * hub stream written by a {@link StreamWriter}; any other GET gets the adapter's initial response
+ * as a plain body; a CORS preflight is answered. The request thread returns as soon as the stream
+ * is open; no thread is held while it lasts.
+ */
+final class StreamServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger log = LoggerFactory.getLogger(StreamServlet.class);
+
+  private final transient SseRouter router;
+  private final transient PathTemplate template;
+  private final transient Function<StreamRequest, String> topic;
+  private final transient StreamAdapter adapter;
+  private final transient Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
+
+  StreamServlet(
+      SseRouter router,
+      PathTemplate template,
+      Function<StreamRequest, String> topic,
+      StreamAdapter adapter) {
+    this.router = router;
+    this.template = template;
+    this.topic = topic;
+    this.adapter = adapter;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (router.isClosed()) {
+      Http.unavailable(resp, router.retryAfterSeconds(), "the server is shutting down");
+      return;
+    }
+    String path = Http.path(req);
+    Optional<Map<String, String>> params = template.match(path);
+    if (params.isEmpty()) {
+      Http.error(resp, HttpServletResponse.SC_NOT_FOUND, "no stream at " + path);
+      return;
+    }
+    router.cors().apply(req, resp);
+    resp.addHeader("Vary", "Accept");
+    boolean stream = Http.acceptsEventStream(req);
+    StreamRequest sr;
+    try {
+      sr = router.streamRequest(req, path, params.get(), stream);
+    } catch (RuntimeException e) {
+      log.error("the request customizer failed on {}", path, e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "request customizer failed");
+      return;
+    }
+    String topicName;
+    try {
+      topicName = Objects.requireNonNull(topic.apply(sr), "topic");
+    } catch (IllegalArgumentException e) {
+      Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for " + path + ": " + e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      log.error("the topic resolver failed on {}", path, e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "topic resolver failed");
+      return;
+    }
+    if (stream) {
+      openStream(req, resp, sr, topicName);
+    } else {
+      plain(resp, sr);
+    }
+  }
+
+  private void plain(HttpServletResponse resp, StreamRequest sr) throws IOException {
+    InitialResponse r;
+    try {
+      r = Objects.requireNonNull(adapter.initial(sr), "initial response");
+    } catch (RuntimeException e) {
+      log.error("stream adapter {} failed on a plain GET of {}", adapter, sr, e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "stream adapter failed");
+      return;
+    }
+    Http.write(resp, r);
+  }
+
+  private void openStream(
+      HttpServletRequest req, HttpServletResponse resp, StreamRequest sr, String topicName)
+      throws IOException {
+    String client = Objects.requireNonNullElse(req.getRemoteAddr(), "unknown");
+    Limits limits = router.limits();
+    if (!limits.tryAcquire(client)) {
+      Http.unavailable(resp, router.retryAfterSeconds(), "too many open streams; retry later");
+      return;
+    }
+    StreamWriter writer = new StreamWriter(router.dispatcher(), w -> released(w, client));
+    StreamConnection connection;
+    try {
+      connection = router.hub().open(topicName, adapter, sr, writer);
+    } catch (StreamRejectedException e) {
+      limits.release(client);
+      InitialResponse r = e.response();
+      if (r.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+        resp.setHeader("Retry-After", Long.toString(router.retryAfterSeconds()));
+      }
+      Http.write(resp, r);
+      return;
+    } catch (RuntimeException e) {
+      limits.release(client);
+      log.error("cannot open a stream of {} for {}", topicName, sr, e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot open the stream");
+      return;
+    }
+    AsyncContext async;
+    try {
+      async = req.startAsync();
+    } catch (IllegalStateException e) {
+      connection.close(CloseReason.ERROR);
+      limits.release(client);
+      log.error(
+          "cannot stream {}: register the servlet with asyncSupported=true (and every filter "
+              + "in front of it)",
+          sr.path(),
+          e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "async not supported");
+      return;
+    }
+    async.setTimeout(0); // a healthy stream lives as long as the client wants it
+    resp.setStatus(HttpServletResponse.SC_OK);
+    resp.setContentType("text/event-stream; charset=utf-8");
+    resp.setHeader("Cache-Control", "no-cache");
+    resp.setHeader("X-Accel-Buffering", "no");
+    writers.add(writer);
+    router.register(writer);
+    writer.start(connection, async, resp.getOutputStream());
+    if (router.isClosed()) {
+      writer.shutdown(); // lost a race with close(): end it like the others
+    }
+  }
+
+  private void released(StreamWriter w, String client) {
+    router.limits().release(client);
+    writers.remove(w);
+    router.unregister(w);
+  }
+
+  @Override
+  protected void doHead(HttpServletRequest req, HttpServletResponse resp)
+      throws jakarta.servlet.ServletException, IOException {
+    if (Http.acceptsEventStream(req)) {
+      router.cors().apply(req, resp);
+      resp.setStatus(HttpServletResponse.SC_OK);
+      resp.setContentType("text/event-stream; charset=utf-8");
+      resp.setHeader("Cache-Control", "no-cache");
+      return;
+    }
+    super.doHead(req, resp);
+  }
+
+  @Override
+  protected void doOptions(HttpServletRequest req, HttpServletResponse resp)
+      throws jakarta.servlet.ServletException, IOException {
+    if (!router.cors().preflight(req, resp, "GET")) {
+      super.doOptions(req, resp);
+    }
+  }
+
+  /** Ends every stream of this servlet (a last flush, then complete) and waits a while for it. */
+  @Override
+  public void destroy() {
+    router.shutdown(writers);
+  }
+
+  /** Streams of this servlet that are open now. */
+  int openStreams() {
+    return writers.size();
+  }
+
+  @Override
+  public String toString() {
+    return "SseStreamServlet{" + template + ", streams=" + writers.size() + "}";
+  }
+}

@@ -1,0 +1,332 @@
+package org.ssekit.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.ssekit.CloseReason;
+import org.ssekit.Event;
+import org.ssekit.EventSink;
+import org.ssekit.StreamConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one stream to one async servlet response without blocking and without a thread of its
+ * own.
+ *
+ * <p>Concurrency: every path that may write (the opening thread, {@link #wake()} from any thread,
+ * {@link #closed()}, the container's {@link #onWritePossible()} and error callbacks) goes through
+ * one work-in-progress counter; only the thread that moves it from 0 owns the writer and runs
+ * {@link #drain()}, and any signal arriving meanwhile makes that owner loop once more. So two
+ * threads never write at once, no lock is held while writing, and no signal is lost. A wake-up
+ * from a foreign thread is handed to the container through the router's {@link WriteDispatcher}
+ * (a bounded number of {@link AsyncContext#start} tasks); container callbacks drain on their own
+ * thread.
+ *
+ * <p>Writes only happen when {@link ServletOutputStream#isReady()} is true. A false {@code
+ * isReady()} obliges the container to call {@link #onWritePossible()} later, so the owner simply
+ * returns. Several queued events are copied into one buffer and written at once, then flushed;
+ * a single event is written straight from its shared encoded bytes. The buffer is reused only after
+ * {@code isReady()} confirmed the previous write completed.
+ */
+final class StreamWriter implements EventSink, WriteListener, AsyncListener {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamWriter.class);
+
+  /** Size of the coalescing buffer, allocated when a connection first has two events waiting. */
+  static final int BATCH_BYTES = 8192;
+
+  /** Held (1) by the opening thread until {@link #start} has drained once. */
+  private final AtomicInteger wip = new AtomicInteger(1);
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicBoolean released = new AtomicBoolean();
+  private final Consumer<StreamWriter> onRelease;
+  private final WriteDispatcher dispatcher;
+
+  private volatile @Nullable StreamConnection connection;
+  private volatile @Nullable AsyncContext async;
+  private volatile @Nullable ServletOutputStream out;
+  /** The hub closed the stream: write what is left, then complete. */
+  private volatile boolean closing;
+  /** The connection failed or the client left: complete without writing. */
+  private volatile boolean failed;
+
+  // Owned by the thread holding wip:
+  private byte @Nullable [] buffer;
+  private @Nullable Event carry;
+  /** Bytes were written since the last flush; starts true so the headers go out at once. */
+  private boolean dirty = true;
+  private long bytesWritten;
+
+  /**
+   * @param onRelease runs once when the response has ended (on any thread)
+   */
+  StreamWriter(WriteDispatcher dispatcher, Consumer<StreamWriter> onRelease) {
+    this.dispatcher = dispatcher;
+    this.onRelease = onRelease;
+  }
+
+  /**
+   * Binds the writer to its response and writes what is queued; called once, on the request
+   * thread, after {@code Hub.open} returned and {@code startAsync} was called.
+   */
+  void start(StreamConnection connection, AsyncContext async, ServletOutputStream out) {
+    this.connection = connection;
+    this.async = async;
+    this.out = out;
+    async.addListener(this);
+    out.setWriteListener(this);
+    drain(); // this thread holds the initial wip count: the one poll after open
+  }
+
+  /** The stream this writer serves, once started. */
+  @Nullable StreamConnection connection() {
+    return connection;
+  }
+
+  // ---- signals ----------------------------------------------------------------------------
+
+  @Override
+  public void wake() {
+    if (wip.getAndIncrement() == 0) {
+      dispatch();
+    }
+  }
+
+  @Override
+  public void closed() {
+    closing = true;
+    if (wip.getAndIncrement() == 0) {
+      dispatch();
+    }
+  }
+
+  /** Hands the drain loop to the container through the router's dispatcher. */
+  private void dispatch() {
+    dispatcher.submit(this);
+  }
+
+  /**
+   * Runs {@code task} on a container thread through this response's {@link AsyncContext}.
+   *
+   * @return false if the container refused (the response ended, or the container is stopping)
+   */
+  boolean runOnContainer(Runnable task) {
+    AsyncContext ac = async;
+    if (ac == null || finished.get()) {
+      return false;
+    }
+    try {
+      ac.start(task);
+      return true;
+    } catch (RuntimeException e) {
+      log.debug("the container refused a write task", e);
+      return false;
+    }
+  }
+
+  /** Runs the writer from a container callback thread. */
+  private void signalHere() {
+    if (wip.getAndIncrement() == 0) {
+      drain();
+    }
+  }
+
+  @Override
+  public void onWritePossible() {
+    signalHere();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    log.debug("write failed; the client is gone", t);
+    failed = true;
+    signalHere();
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    // The container ended the response (normally after our complete(); otherwise after an error).
+    finished.set(true);
+    StreamConnection c = connection;
+    if (c != null) {
+      c.close(CloseReason.CLIENT_GONE);
+    }
+    release();
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    failed = true;
+    signalHere();
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    log.debug("async error; the client is gone", event.getThrowable());
+    failed = true;
+    signalHere();
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {}
+
+  // ---- the writer -------------------------------------------------------------------------
+
+  /**
+   * The owner's loop: runs work until no signal arrived during the last round. Only the thread
+   * that moved the work-in-progress count from 0 (or the dispatcher task it handed over to) may
+   * call it.
+   */
+  void drain() {
+    int missed = 1;
+    while (true) {
+      try {
+        work();
+      } catch (RuntimeException e) {
+        log.warn("stream writer failed; closing the stream", e);
+        failed = true;
+        finish();
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void work() {
+    if (finished.get()) {
+      return;
+    }
+    ServletOutputStream o = out;
+    StreamConnection c = connection;
+    if (o == null || c == null) {
+      return; // not started yet; start() drains
+    }
+    if (failed) {
+      finish();
+      return;
+    }
+    try {
+      while (o.isReady()) {
+        if (dirty) {
+          o.flush();
+          dirty = false;
+          continue;
+        }
+        if (writeBatch(o, c)) {
+          dirty = true;
+          continue;
+        }
+        if (closing) {
+          finish(); // everything queued before the close is written and flushed
+        }
+        return;
+      }
+    } catch (IOException e) {
+      log.debug("write failed; the client is gone", e);
+      failed = true;
+      finish();
+    }
+  }
+
+  /** Writes the next batch of events; false when nothing is queued. */
+  private boolean writeBatch(ServletOutputStream o, StreamConnection c) throws IOException {
+    Event first = carry != null ? carry : c.poll();
+    carry = null;
+    if (first == null) {
+      return false;
+    }
+    Event next = c.poll();
+    byte[] buf = buffer;
+    if (next == null || first.encodedLength() + next.encodedLength() > BATCH_BYTES) {
+      first.writeTo(o); // its shared, immutable bytes: no copy
+      bytesWritten += first.encodedLength();
+      carry = next;
+      return true;
+    }
+    if (buf == null) {
+      buf = new byte[BATCH_BYTES];
+      buffer = buf;
+    }
+    int len = first.copyTo(buf, 0);
+    Event e = next;
+    while (e != null) {
+      if (e.encodedLength() > buf.length - len) {
+        carry = e;
+        break;
+      }
+      len += e.copyTo(buf, len);
+      e = c.poll();
+    }
+    o.write(buf, 0, len);
+    bytesWritten += len;
+    return true;
+  }
+
+  /** Ends the response once; closes the stream if the hub has not. */
+  private void finish() {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    carry = null;
+    buffer = null;
+    StreamConnection c = connection;
+    if (c != null) {
+      c.close(CloseReason.CLIENT_GONE); // no-op when the hub closed it first
+    }
+    AsyncContext ac = async;
+    if (ac != null) {
+      try {
+        ac.complete();
+      } catch (RuntimeException e) {
+        log.debug("completing the response failed (already completed?)", e);
+      }
+    }
+    release();
+  }
+
+  private void release() {
+    if (released.compareAndSet(false, true)) {
+      try {
+        onRelease.accept(this);
+      } catch (RuntimeException e) {
+        log.warn("releasing a finished stream failed", e);
+      }
+    }
+  }
+
+  /** Closes the stream from the server side: what is queued is written, then the response ends. */
+  void shutdown() {
+    StreamConnection c = connection;
+    if (c != null) {
+      c.stream().close();
+    } else {
+      closed();
+    }
+  }
+
+  /** True once the response has ended. */
+  boolean isFinished() {
+    return finished.get();
+  }
+
+  /** Bytes handed to the container so far (read from the writing thread or for diagnostics). */
+  long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /** Capacity of the coalescing buffer currently held (0 when none). */
+  int bufferCapacity() {
+    byte[] b = buffer;
+    return b == null ? 0 : b.length;
+  }
+}

@@ -1,0 +1,661 @@
+package org.ssekit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.ssekit.Event;
+import org.ssekit.InitialResponse;
+import org.ssekit.Message;
+import org.ssekit.StreamAdapter;
+import org.ssekit.StreamRequest;
+import org.ssekit.json.JacksonMarshaller;
+
+/**
+ * The behaviour every container must show, over real sockets. Subclasses choose the container
+ * (Jetty, Tomcat) and the protocol (HTTP/1.1, h2c).
+ */
+abstract class ServletStreamingContract {
+
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  protected abstract TestServer.Factory factory();
+
+  private final List<SseRecorder> recorders = new ArrayList<>();
+  private final List<SseRouter> routers = new ArrayList<>();
+  private final List<TestServer> servers = new ArrayList<>();
+  HttpClient client;
+  String topic;
+
+  @BeforeEach
+  void setUp(TestInfo info) {
+    client = SseRecorder.client(factory().http2());
+    topic = info.getTestMethod().orElseThrow().getName() + "-" + SEQ.incrementAndGet();
+  }
+
+  /** Clients leave, then routers end their streams, then containers stop. */
+  @AfterEach
+  void tearDown() throws Exception {
+    recorders.forEach(SseRecorder::cancel);
+    routers.forEach(SseRouter::close);
+    for (TestServer s : servers) {
+      s.close();
+    }
+  }
+
+  SseRouter router(SseRouter.Builder b) {
+    SseRouter r = b.build();
+    routers.add(r);
+    return r;
+  }
+
+  TestServer serve(Map<String, HttpServlet> mounts) throws Exception {
+    TestServer s = factory().start(mounts, 0);
+    servers.add(s);
+    if (factory().http2()) {
+      // the JDK client reaches h2c by upgrading its first request; make that a bodiless GET so
+      // tests that start with a POST run on HTTP/2 as well
+      HttpResponse<Void> warm =
+          client.send(HttpRequest.newBuilder(s.uri("/")).GET().build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(warm.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    }
+    return s;
+  }
+
+  TestServer serve(String mapping, HttpServlet servlet) throws Exception {
+    return serve(Map.of(mapping, servlet));
+  }
+
+  SseRecorder open(URI uri) throws Exception {
+    return open(uri, Map.of());
+  }
+
+  SseRecorder open(URI uri, Map<String, String> headers) throws Exception {
+    SseRecorder r = SseRecorder.open(client, uri, headers);
+    recorders.add(r);
+    return r;
+  }
+
+  void assertHttpVersion(HttpResponse<?> r) {
+    assertThat(r.version())
+        .isEqualTo(factory().http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+  }
+
+  HttpResponse<String> get(URI uri, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(URI uri, String body, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String id(Message m) {
+    return m.id().orElseThrow();
+  }
+
+  Message publish(SseRouter r, Event e) throws Exception {
+    return r.hub().publish(topic, e).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  // ---- streaming ------------------------------------------------------------------------------
+
+  @Test
+  void flushesHeadersAtOnceThenStreamsPublishedEvents() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+
+    // open() waits for the response headers: with nothing published, only an immediate flush
+    // of the headers lets it return (a browser's onopen)
+    SseRecorder rec = open(s.uri("/events"));
+    assertHttpVersion(rec.response);
+    assertThat(rec.status()).isEqualTo(200);
+    assertThat(rec.headers().firstValue("content-type")).hasValueSatisfying(
+        v -> assertThat(v.replace(" ", "").toLowerCase()).isEqualTo("text/event-stream;charset=utf-8"));
+    assertThat(rec.headers().firstValue("cache-control")).contains("no-cache");
+    assertThat(rec.headers().firstValue("x-accel-buffering")).contains("no");
+    if (factory().http2()) {
+      assertThat(rec.headers().firstValue("connection")).isEmpty();
+    }
+
+    publish(r, Event.of("greeting", "hello"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    assertThat(rec.events.get(0).type()).isEqualTo("greeting");
+    assertThat(rec.events.get(0).data()).isEqualTo("hello");
+  }
+
+  @Test
+  void multiLineAndCarriageReturnDataArriveIntact() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+
+    publish(r, Event.of("one\ntwo\r\nthree\rfour"));
+    publish(r, Event.of("  leading spaces, ünïcödé, emoji \uD83D\uDE00, data: not a field"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 2);
+    assertThat(rec.data())
+        .containsExactly(
+            "one\ntwo\nthree\nfour",
+            "  leading spaces, ünïcödé, emoji \uD83D\uDE00, data: not a field");
+  }
+
+  @Test
+  void deliversBurstsCompletelyAndInOrder() throws Exception {
+    // room for the whole burst: this is about coalescing and order, not the slow-consumer policy
+    SseRouter r = router(SseRouter.builder().queueCapacity(4096));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+
+    int n = 2_000;
+    for (int i = 0; i < n; i++) {
+      r.hub().publish(topic, Event.of("e" + i));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events.size() >= n);
+    assertThat(rec.data())
+        .containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "e" + i).collect(Collectors.toList()));
+  }
+
+  @Test
+  void heartbeatsArriveOnSchedule() throws Exception {
+    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(200)));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.commentNanos.size() >= 6);
+    // on a busy machine single heartbeats jitter; their mean spacing must match the period
+    long spanMillis = TimeUnit.NANOSECONDS.toMillis(rec.commentNanos.get(5) - rec.commentNanos.get(0));
+    assertThat(spanMillis / 5).isBetween(120L, 400L);
+    assertThat(rec.events).isEmpty();
+  }
+
+  @Test
+  void sendsRetryOnConnect() throws Exception {
+    SseRouter r = router(SseRouter.builder().retry(Duration.ofMillis(2500)));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.retries.isEmpty());
+    assertThat(rec.retries).containsExactly(2500L);
+  }
+
+  // ---- resume -----------------------------------------------------------------------------------
+
+  @Test
+  void resumesAfterLastEventIdHeaderWithNoGapAndNoDuplicate() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      ids.add(id(publish(r, Event.of("e" + i))));
+    }
+    SseRecorder rec = open(s.uri("/events"), Map.of("Last-Event-ID", ids.get(1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 3);
+    publish(r, Event.of("e6"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 4);
+    assertThat(rec.data()).containsExactly("e3", "e4", "e5", "e6");
+    assertThat(rec.events.get(2).lastEventId()).isEqualTo(ids.get(4));
+  }
+
+  @Test
+  void resumesAfterLastEventIdQueryParameter() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      ids.add(id(publish(r, Event.of("e" + i))));
+    }
+    SseRecorder rec = open(s.uri("/events?lastEventId=" + ids.get(0)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 2);
+    assertThat(rec.data()).containsExactly("e2", "e3");
+  }
+
+  @Test
+  void garbageLastEventIdCountsAsNoIdInsteadOfFailing() throws Exception {
+    SseRouter r = router(SseRouter.builder().maxLastEventIdLength(64));
+    TestServer s = serve("/events", r.handler(topic));
+    publish(r, Event.of("old"));
+
+    SseRecorder tooLong = open(s.uri("/events"), Map.of("Last-Event-ID", "x".repeat(65)));
+    SseRecorder withNul = open(s.uri("/events?lastEventId=abc%00def"));
+    assertThat(tooLong.status()).isEqualTo(200);
+    assertThat(withNul.status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+
+    publish(r, Event.of("live"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> tooLong.events.size() == 1 && withNul.events.size() == 1);
+    // no replay of "old" and no history-gap reset: the id was treated as absent
+    assertThat(tooLong.data()).containsExactly("live");
+    assertThat(withNul.data()).containsExactly("live");
+  }
+
+  // ---- negotiation, rejection, routing --------------------------------------------------------
+
+  record Stats(String post, int views) {}
+
+  @Test
+  void plainGetGetsTheInitialResponseAndTheStreamStartsFromIt() throws Exception {
+    StreamAdapter adapter =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            String post = request.pathParam("id").orElseThrow();
+            return InitialResponse.value(new Stats(post, 7), JacksonMarshaller.create(), "stats");
+          }
+        };
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/posts/*", r.handler("/posts/{id}/stats", topic, adapter));
+
+    HttpResponse<String> plain = get(s.uri("/posts/42/stats"), "Accept", "application/json");
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(plain.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    assertThat(plain.body()).isEqualTo("{\"post\":\"42\",\"views\":7}");
+
+    HttpResponse<String> curl = get(s.uri("/posts/42/stats"), "Accept", "*/*");
+    assertThat(curl.body()).isEqualTo("{\"post\":\"42\",\"views\":7}");
+
+    SseRecorder rec = open(s.uri("/posts/42/stats"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    assertThat(rec.events.get(0).type()).isEqualTo("stats");
+    assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"42\",\"views\":7}");
+  }
+
+  @Test
+  void rejectionsCarryTheirStatusAndBody() throws Exception {
+    StreamAdapter adapter =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            String id = request.pathParam("id").orElseThrow();
+            switch (id) {
+              case "bad":
+                return InitialResponse.reject(400, "bad post id");
+              case "anon":
+                return InitialResponse.reject(401, "log in first");
+              case "secret":
+                return InitialResponse.reject(403, "not yours");
+              case "gone":
+                return InitialResponse.reject(404, "no such post");
+              case "boom":
+                throw new IllegalStateException("adapter bug");
+              default:
+                return InitialResponse.accept();
+            }
+          }
+        };
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/posts/*", r.handler("/posts/{id}/stats", topic, adapter));
+
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    expected.put("bad", 400);
+    expected.put("anon", 401);
+    expected.put("secret", 403);
+    expected.put("gone", 404);
+    expected.put("boom", 500);
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      HttpResponse<String> resp = get(s.uri("/posts/" + e.getKey() + "/stats"), "Accept", "text/event-stream");
+      assertThat(resp.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(resp.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+      assertThat(resp.body()).startsWith("{\"error\":");
+    }
+    assertThat(get(s.uri("/posts/secret/stats"), "Accept", "text/event-stream").body())
+        .isEqualTo("{\"error\":\"not yours\"}");
+    // a path the template does not match
+    assertThat(get(s.uri("/posts/1/other"), "Accept", "text/event-stream").statusCode()).isEqualTo(404);
+    assertThat(r.hub().streamCount()).isZero();
+    assertThat(r.openStreams()).isZero();
+  }
+
+  @Test
+  void pathTemplateChoosesTheTopicAndFillsPathParams() throws Exception {
+    List<StreamRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StreamAdapter adapter =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            seen.add(request);
+            return InitialResponse.accept();
+          }
+        };
+    SseRouter r = router(SseRouter.builder());
+    TestServer s =
+        serve("/api/topics/*", r.handler("/api/topics/{topic}/events", topic + "-{topic}", adapter));
+    SseRecorder a = open(s.uri("/api/topics/a/events?x=1"));
+    SseRecorder b = open(s.uri("/api/topics/b/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount() == 2);
+
+    r.hub().publish(topic + "-a", Event.of("for a"));
+    r.hub().publish(topic + "-b", Event.of("for b"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.events.size() == 1 && b.events.size() == 1);
+    assertThat(a.data()).containsExactly("for a");
+    assertThat(b.data()).containsExactly("for b");
+    StreamRequest first = seen.stream().filter(q -> q.pathParam("topic").equals(Optional.of("a"))).findFirst().orElseThrow();
+    assertThat(first.path()).isEqualTo("/api/topics/a/events");
+    assertThat(first.queryParam("x")).contains("1");
+    assertThat(first.header("accept")).contains("text/event-stream");
+    assertThat(first.remoteAddress()).contains("127.0.0.1");
+  }
+
+  // ---- CORS -----------------------------------------------------------------------------------
+
+  @Test
+  void corsAllowsListedOriginsWithCredentialsAndAnswersPreflight() throws Exception {
+    SseRouter r =
+        router(SseRouter.builder().allowOrigins("https://app.example").allowCredentials(true));
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+
+    HttpResponse<String> pre =
+        client.send(
+            HttpRequest.newBuilder(s.uri("/publish"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type, authorization")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(pre.statusCode()).isEqualTo(204);
+    assertThat(pre.headers().firstValue("access-control-allow-origin")).contains("https://app.example");
+    assertThat(pre.headers().firstValue("access-control-allow-credentials")).contains("true");
+    assertThat(pre.headers().firstValue("access-control-allow-methods")).contains("POST");
+    assertThat(pre.headers().firstValue("access-control-allow-headers").orElseThrow().toLowerCase())
+        .contains("content-type", "authorization", "last-event-id");
+
+    HttpResponse<String> denied =
+        client.send(
+            HttpRequest.newBuilder(s.uri("/events"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+    SseRecorder allowed = open(s.uri("/events"), Map.of("Origin", "https://app.example"));
+    assertThat(allowed.headers().firstValue("access-control-allow-origin")).contains("https://app.example");
+    assertThat(allowed.headers().firstValue("access-control-allow-credentials")).contains("true");
+    assertThat(allowed.headers().allValues("vary").toString()).contains("Origin");
+
+    SseRecorder other = open(s.uri("/events"), Map.of("Origin", "https://evil.example"));
+    assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+    assertThat(other.headers().firstValue("access-control-allow-credentials")).isEmpty();
+  }
+
+  @Test
+  void wildcardOriginNeverComesWithCredentials() throws Exception {
+    SseRouter r = router(SseRouter.builder().allowOrigins("*"));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"), Map.of("Origin", "https://anyone.example"));
+    assertThat(rec.headers().firstValue("access-control-allow-origin")).contains("*");
+    assertThat(rec.headers().firstValue("access-control-allow-credentials")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SseRouter.builder().allowOrigins("*").allowCredentials(true).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("explicit origins");
+  }
+
+  // ---- limits ---------------------------------------------------------------------------------
+
+  @Test
+  void globalLimitAnswers503WithRetryAfter() throws Exception {
+    SseRouter r =
+        router(
+            SseRouter.builder()
+                .maxStreams(2)
+                .retryAfter(Duration.ofSeconds(7))
+                .heartbeat(Duration.ofMillis(200)));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder one = open(s.uri("/events"));
+    open(s.uri("/events"));
+
+    HttpResponse<String> third = get(s.uri("/events"), "Accept", "text/event-stream");
+    assertThat(third.statusCode()).isEqualTo(503);
+    assertThat(third.headers().firstValue("retry-after")).contains("7");
+    assertThat(third.body()).contains("too many open streams");
+
+    one.cancel();
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.openStreams() == 1);
+    SseRecorder again = open(s.uri("/events"));
+    assertThat(again.status()).isEqualTo(200);
+  }
+
+  @Test
+  void perClientLimitCountsEachAddressApart() throws Exception {
+    SseRouter r = router(SseRouter.builder().maxStreamsPerClient(1));
+    TestServer s = serve("/events", r.handler(topic));
+    try (RawClient first = RawClient.open("127.0.0.1", s.port(), "/events", 0);
+        RawClient second = RawClient.open("127.0.0.1", s.port(), "/events", 0);
+        RawClient elsewhere = RawClient.open("127.0.0.2", s.port(), "/events", 0)) {
+      assertThat(first.status).isEqualTo(200);
+      assertThat(second.status).isEqualTo(503);
+      assertThat(second.head.toLowerCase()).contains("retry-after: 5");
+      assertThat(elsewhere.status).isEqualTo(200);
+    }
+  }
+
+  // ---- publishing -------------------------------------------------------------------------------
+
+  @Test
+  void publishEndpointAnswers202WithAssignedIds() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+
+    HttpResponse<String> one = post(s.uri("/publish"), "{\"data\":\"hi\",\"event\":\"greet\",\"retry\":3000}");
+    assertThat(one.statusCode()).isEqualTo(202);
+    HttpResponse<String> many =
+        post(s.uri("/publish"), "[{\"data\":{\"n\":1}},{\"data\":\"two\",\"id\":\"my-id\"}]");
+    assertThat(many.statusCode()).isEqualTo(202);
+
+    var ids1 = Http.JSON.readTree(one.body()).get("ids");
+    var ids2 = Http.JSON.readTree(many.body()).get("ids");
+    assertThat(ids1.size()).isEqualTo(1);
+    assertThat(ids2.size()).isEqualTo(2);
+    assertThat(ids2.get(1).asText()).isEqualTo("my-id");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 3);
+    assertThat(rec.types()).containsExactly("greet", "message", "message");
+    assertThat(rec.data()).containsExactly("hi", "{\"n\":1}", "two");
+    assertThat(rec.events.get(0).lastEventId()).isEqualTo(ids1.get(0).asText());
+    assertThat(rec.events.get(1).lastEventId()).isEqualTo(ids2.get(0).asText());
+    assertThat(rec.retries).contains(3000L);
+  }
+
+  @Test
+  void invalidPublishAnswers400AndPublishesNothing() throws Exception {
+    SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+
+    List<String> bad =
+        List.of(
+            "{\"data\":",
+            "not json",
+            "",
+            "[]",
+            "42",
+            "{\"event\":\"x\"}",
+            "{\"data\":null}",
+            "{\"data\":\"x\",\"event\":\"x\\ndata: forged\"}",
+            "{\"data\":\"x\",\"id\":\"a\\nb\"}",
+            "{\"data\":\"x\",\"retry\":-1}",
+            "{\"data\":\"x\",\"retry\":\"soon\"}",
+            "{\"data\":\"x\",\"evnt\":\"typo\"}",
+            "{\"data\":\"x\",\"data\":\"y\"}",
+            "{\"data\":\"x\"} {\"data\":\"y\"}",
+            "[{\"data\":\"fine\"},{\"data\":\"x\",\"event\":\"a\\rb\"}]");
+    for (String body : bad) {
+      HttpResponse<String> resp = post(s.uri("/publish"), body);
+      assertThat(resp.statusCode()).as(body).isEqualTo(400);
+      assertThat(Http.JSON.readTree(resp.body()).get("error").asText()).as(body).isNotBlank();
+    }
+    HttpResponse<String> forged = post(s.uri("/publish"), "{\"data\":\"x\",\"event\":\"x\\ndata: forged\"}");
+    assertThat(forged.body()).contains("CR or LF");
+
+    HttpResponse<String> big = post(s.uri("/publish"), "{\"data\":\"" + "x".repeat(2000) + "\"}");
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(Http.JSON.readTree(big.body()).get("error").asText()).contains("1024");
+
+    HttpResponse<String> text =
+        client.send(
+            HttpRequest.newBuilder(s.uri("/publish"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(text.statusCode()).isEqualTo(415);
+
+    // a marker published afterwards is the first and only thing the subscriber sees
+    assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.events.isEmpty());
+    assertThat(rec.data()).containsExactly("marker");
+  }
+
+  @Test
+  void oversizedChunkedPublishAnswers413() throws Exception {
+    SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    // no Content-Length: the limit must be enforced while reading
+    byte[] body = ("{\"data\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> resp =
+        client.send(
+            HttpRequest.newBuilder(s.uri("/publish"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(resp.statusCode()).isEqualTo(413);
+    assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.events.isEmpty());
+    assertThat(rec.data()).containsExactly("marker");
+  }
+
+  @Test
+  void publishRequiresTheBearerTokenWhenConfigured() throws Exception {
+    SseRouter r = router(SseRouter.builder().publishToken("s3cret"));
+    TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
+    String body = "{\"data\":\"x\"}";
+    HttpResponse<String> none = post(s.uri("/publish/" + topic), body);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("www-authenticate")).contains("Bearer");
+    assertThat(post(s.uri("/publish/" + topic), body, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(post(s.uri("/publish/" + topic), body, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(202);
+  }
+
+  // ---- endings ------------------------------------------------------------------------------------
+
+  @Test
+  void clientDisconnectClosesTheStream() throws Exception {
+    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(200)));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    rec.cancel();
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0 && r.openStreams() == 0);
+  }
+
+  @Test
+  void closeWritesWhatIsQueuedThenEndsEveryResponse() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder a = open(s.uri("/events"));
+    SseRecorder b = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    for (int i = 0; i < 100; i++) {
+      r.hub().broadcast(Event.of("last-" + i));
+    }
+    r.close();
+
+    a.done.get(5, TimeUnit.SECONDS);
+    b.done.get(5, TimeUnit.SECONDS);
+    List<String> expected = IntStream.range(0, 100).mapToObj(i -> "last-" + i).collect(Collectors.toList());
+    assertThat(a.data()).containsExactlyElementsOf(expected);
+    assertThat(b.data()).containsExactlyElementsOf(expected);
+    assertThat(r.openStreams()).isZero();
+    assertThat(r.hub().streamCount()).isZero();
+    assertThat(get(s.uri("/events"), "Accept", "text/event-stream").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void servletDestroyWritesWhatIsQueuedThenEndsItsResponses() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    HttpServlet servlet = r.handler(topic);
+    HttpServlet other = r.handler(topic);
+    TestServer s = serve(Map.of("/events", servlet, "/other", other));
+    SseRecorder a = open(s.uri("/events"));
+    SseRecorder b = open(s.uri("/other"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    for (int i = 0; i < 50; i++) {
+      r.hub().broadcast(Event.of("last-" + i));
+    }
+    servlet.destroy(); // what a container does when it undeploys the application
+
+    a.done.get(5, TimeUnit.SECONDS);
+    assertThat(a.data())
+        .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "last-" + i).collect(Collectors.toList()));
+    // the other servlet's stream is untouched
+    r.hub().broadcast(Event.of("still here"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.data().contains("still here"));
+    assertThat(b.done).isNotDone();
+    assertThat(r.openStreams()).isEqualTo(1);
+  }
+
+  @Test
+  void stoppingTheContainerEndsStreamsAndLeavesNoThreads() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
+    SseRecorder rec;
+    try {
+      rec = open(s.uri("/events"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+      r.hub().publish(topic, Event.of("before stop"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    } finally {
+      s.close(); // destroy() ends the streams of the servlet
+    }
+    rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
+    assertThat(r.openStreams()).isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> containerThreads() == 0);
+  }
+
+  static int containerThreads() {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(n -> n.startsWith(JettyServer.POOL) || n.startsWith(TomcatServer.POOL))
+            .count();
+  }
+}

@@ -1,0 +1,93 @@
+package org.ssekit.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardThreadExecutor;
+import org.apache.catalina.startup.Tomcat;
+
+/** Embedded Tomcat 11, HTTP/1.1 (NIO). */
+final class TomcatServer implements TestServer {
+
+  static final String POOL = "tomcat-it-";
+
+  private final Tomcat tomcat;
+  private final Connector connector;
+  private final StandardThreadExecutor executor;
+
+  private TomcatServer(Tomcat tomcat, Connector connector, StandardThreadExecutor executor) {
+    this.tomcat = tomcat;
+    this.connector = connector;
+    this.executor = executor;
+  }
+
+  static Factory factory() {
+    return TomcatServer::start;
+  }
+
+  static TomcatServer start(Map<String, HttpServlet> mounts, int sendBuffer) throws Exception {
+    Path base = Files.createTempDirectory("tomcat-it");
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(base.toString());
+    StandardThreadExecutor executor = new StandardThreadExecutor();
+    executor.setName("tomcat-it");
+    executor.setNamePrefix(POOL);
+    executor.setMinSpareThreads(4);
+    executor.setMaxThreads(200);
+    executor.setMaxIdleTime(1000);
+    tomcat.getService().addExecutor(executor);
+    Connector connector = new Connector("HTTP/1.1");
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    connector.setProperty("connectionTimeout", "5000");
+    connector.setProperty("executor", "tomcat-it");
+    if (sendBuffer > 0) {
+      connector.setProperty("socket.txBufSize", Integer.toString(sendBuffer));
+    }
+    connector.getProtocolHandler().setExecutor(executor);
+    tomcat.setConnector(connector);
+    Context ctx = tomcat.addContext("", base.toString());
+    if (ctx instanceof StandardContext) {
+      // leak detection needs --add-opens and only warns; the tests count threads themselves
+      ((StandardContext) ctx).setClearReferencesThreadLocals(false);
+      ((StandardContext) ctx).setClearReferencesRmiTargets(false);
+    }
+    int[] n = {0};
+    mounts.forEach(
+        (mapping, servlet) -> {
+          String name = "servlet" + n[0]++;
+          Wrapper w = Tomcat.addServlet(ctx, name, servlet);
+          w.setAsyncSupported(true);
+          ctx.addServletMappingDecoded(mapping, name);
+        });
+    tomcat.start();
+    return new TomcatServer(tomcat, connector, executor);
+  }
+
+  @Override
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  @Override
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public int poolThreads() {
+    return executor.getPoolSize();
+  }
+
+  @Override
+  public void close() throws Exception {
+    tomcat.stop();
+    tomcat.destroy();
+  }
+}
