@@ -86,6 +86,15 @@ final class ProcessStats {
     return n;
   }
 
+  /** Live threads grouped by name with the digits removed ({@code jetty-12} and {@code jetty-7} are one group). */
+  static Map<String, Integer> threadGroups() {
+    Map<String, Integer> m = new java.util.TreeMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      m.merge(t.getName().replaceAll("\\d+", "N"), 1, Integer::sum);
+    }
+    return m;
+  }
+
   static Map<String, Object> snapshot() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpuNanos", cpuNanos());
@@ -93,6 +102,7 @@ final class ProcessStats {
     m.put("directUsed", directUsed());
     m.put("rss", rssBytes());
     m.put("threads", threads());
+    m.put("threadGroups", threadGroups());
     m.put("gcCount", GcWatch.count());
     m.put("gcPauseMillis", GcWatch.totalMillis());
     m.put("gcMaxPauseMillis", GcWatch.maxMillis());

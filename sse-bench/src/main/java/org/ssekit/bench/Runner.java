@@ -274,6 +274,7 @@ final class Runner {
     r.put("directPerStreamBytes", Math.round((direct - GenReport.num(base, "directUsed")) / (double) conns));
     r.put("rssMB", round(GenReport.num(end, "rss") / 1048576.0, 1));
     r.put("threads", GenReport.num(end, "threads"));
+    r.put("threadGroups", end.get("threadGroups"));
     r.put("gcPauses", GenReport.num(end, "gcCount") - GenReport.num(before, "gcCount"));
     r.put("gcPauseMs", GenReport.num(end, "gcPauseMillis") - GenReport.num(before, "gcPauseMillis"));
     r.put("gcMaxPauseMs", GenReport.num(end, "gcMaxPauseMillis"));

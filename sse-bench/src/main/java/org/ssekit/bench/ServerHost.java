@@ -27,6 +27,8 @@ final class ServerHost implements AutoCloseable {
   static final Map<String, Supplier<BenchServer>> KINDS = new LinkedHashMap<>();
 
   static {
+    KINDS.put("ssekit-jetty", SsekitServers::jetty);
+    KINDS.put("ssekit-tomcat", SsekitServers::tomcat);
     KINDS.put("spring", SpringServer::new);
     KINDS.put("jersey", JerseyServer::new);
     KINDS.put("jetty-eventsource", EventSourceServletServer::new);
