@@ -22,8 +22,8 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * The ceiling baseline: the least code that serves SSE on Jetty 12 core. Each event is encoded
  * once into one shared read-only buffer; each subscriber queues references to it and an {@link
- * IteratingCallback}, run on a pool thread, writes what is queued, coalescing several events into
- * one write.
+ * IteratingCallback} writes what is queued, coalescing several events into one write. Writes run
+ * on at most as many pool threads as there are cores, never on the publisher's thread.
  */
 final class CeilingServer implements BenchServer {
   private static final int CAPACITY = 1024;
@@ -32,6 +32,10 @@ final class CeilingServer implements BenchServer {
 
   private final Map<String, Set<Sub>> topics = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  /** Subscribers with queued events and no drainer on them yet. */
+  private final ConcurrentLinkedQueue<Sub> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger drainers = new AtomicInteger();
+  private static final int MAX_DRAINERS = Math.max(2, Runtime.getRuntime().availableProcessors());
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ceiling-heartbeat"));
   private Server server;
@@ -72,6 +76,32 @@ final class CeilingServer implements BenchServer {
           hb, hb, TimeUnit.MILLISECONDS);
     }
     return Jetty.port(server);
+  }
+
+  private void startDrainer() {
+    while (!ready.isEmpty()) {
+      int n = drainers.get();
+      if (n >= MAX_DRAINERS) {
+        return;
+      }
+      if (drainers.compareAndSet(n, n + 1)) {
+        server.getThreadPool().execute(this::drain);
+        return;
+      }
+    }
+  }
+
+  private void drain() {
+    try {
+      Sub s;
+      while ((s = ready.poll()) != null) {
+        s.dispatched.set(false);
+        s.iterate(); // non-blocking: writes until done or the socket is full
+      }
+    } finally {
+      drainers.decrementAndGet();
+      startDrainer();
+    }
   }
 
   @Override
@@ -125,15 +155,11 @@ final class CeilingServer implements BenchServer {
       }
       queue.add(b);
       if (!dispatched.getAndSet(true)) {
-        // write on a pool thread: the publisher returns at once, and events that arrive before
-        // the write runs are coalesced into it
-        server.getThreadPool().execute(this::run);
+        // written by a few pool threads: the publisher returns at once, and events that arrive
+        // before the write runs are coalesced into it
+        ready.add(this);
+        startDrainer();
       }
-    }
-
-    private void run() {
-      dispatched.set(false);
-      iterate();
     }
 
     @Override

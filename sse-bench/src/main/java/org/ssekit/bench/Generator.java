@@ -73,6 +73,8 @@ final class Generator implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch rampDone;
   private volatile long startCpu = ProcessStats.cpuNanos();
+  /** Events whose intended publish time is before this belong to an earlier window. */
+  private volatile long windowStart = Long.MIN_VALUE;
 
   Generator(Config config) {
     this.config = config;
@@ -99,6 +101,7 @@ final class Generator implements AutoCloseable {
   /** Starts a new measurement window: clears latency, counts and CPU baselines. */
   void reset() {
     startCpu = ProcessStats.cpuNanos();
+    windowStart = System.nanoTime();
     for (Loop l : loops) {
       l.resetRequested = true;
       l.selector.wakeup();
@@ -180,6 +183,10 @@ final class Generator implements AutoCloseable {
     long churnIssued;
     int sourceCursor;
     final List<Conn> churning = new ArrayList<>();
+
+    Generator generator() {
+      return Generator.this;
+    }
 
     Loop(int index) {
       this.index = index;
@@ -543,12 +550,13 @@ final class Generator implements AutoCloseable {
     /** Scans {@code n} payload bytes for event boundaries and stamps; returns events seen. */
     private long scan(ByteBuffer buf, int n, long now) {
       long events = 0;
+      long from = loop.generator().windowStart;
       int end = buf.position() + n;
       for (int i = buf.position(); i < end; i++) {
         byte b = buf.get(i);
         if (b == '\n') {
           if (lineStart) {
-            if (eventHasData) {
+            if (eventHasData && eventStamp >= from) {
               events++;
               if (kind == Kind.STABLE) {
                 long micros = (now - eventStamp) / 1000;

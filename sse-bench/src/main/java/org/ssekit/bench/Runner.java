@@ -190,7 +190,20 @@ final class Runner {
             atEnd.merge(g.report());
           }
           after = get(control, "/stop");
-          Thread.sleep(options.inProcess() ? 1000 : 3000); // drain
+          // drain: until nothing more arrives for a second (at most 30 s)
+          long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          long last = -1;
+          while (System.nanoTime() < drainEnd) {
+            Thread.sleep(options.inProcess() ? 500 : 1000);
+            long delivered = 0;
+            for (Gen g : generators) {
+              delivered += g.report().delivered;
+            }
+            if (delivered == last) {
+              break;
+            }
+            last = delivered;
+          }
         }
         double window = (System.nanoTime() - t0) / 1e9;
         GenReport fin = new GenReport();
