@@ -44,7 +44,7 @@ final class Publisher implements Runnable {
   void stop() throws InterruptedException {
     stopped = true;
     LockSupport.unpark(thread);
-    thread.join(60_000);
+    thread.join(5_000); // a blocked broadcast (a peer writing to a full socket) is left running
   }
 
   long published() {

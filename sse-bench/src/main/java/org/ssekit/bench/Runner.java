@@ -161,7 +161,7 @@ final class Runner {
         }
         if (!s.idle()) {
           // warm up: JIT-compile the publish and write paths before measuring
-          double warm = options.inProcess() ? 1 : Math.min(10, Math.max(3, s.seconds() / 5));
+          double warm = options.inProcess() ? 1 : 5;
           get(control, String.format(Locale.ROOT,
               "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s",
               s.topics(), s.rate(), s.size(), s.poisson(), warm));

@@ -29,6 +29,7 @@ final class ServerHost implements AutoCloseable {
   static {
     KINDS.put("ssekit-jetty", SsekitServers::jetty);
     KINDS.put("ssekit-tomcat", SsekitServers::tomcat);
+    KINDS.put("ssekit-jetty-smallbuffer", SsekitServers::jettySmallBuffer);
     KINDS.put("spring", SpringServer::new);
     KINDS.put("jersey", JerseyServer::new);
     KINDS.put("jetty-eventsource", EventSourceServletServer::new);

@@ -20,6 +20,10 @@ final class SsekitServers {
     return new OnJetty();
   }
 
+  static BenchServer jettySmallBuffer() {
+    return new OnJetty(Integer.getInteger("bench.bufferSize", 1024));
+  }
+
   static BenchServer tomcat() {
     return new OnTomcat();
   }
@@ -45,14 +49,23 @@ final class SsekitServers {
 
   private static final class OnJetty extends Base {
     private Server server;
+    private final int bufferSize;
+
+    OnJetty() {
+      this(-1);
+    }
+
+    OnJetty(int bufferSize) {
+      this.bufferSize = bufferSize;
+    }
 
     @Override
     public int start(int port, Duration heartbeat) throws Exception {
       server = Jetty.server(port);
       ServletContextHandler ctx = new ServletContextHandler();
-      ServletHolder holder =
-          new ServletHolder(
-              router(heartbeat).handler("/sse/{topic}", "{topic}", StreamAdapter.passThrough()));
+      jakarta.servlet.http.HttpServlet sse =
+          router(heartbeat).handler("/sse/{topic}", "{topic}", StreamAdapter.passThrough());
+      ServletHolder holder = new ServletHolder(bufferSize < 0 ? sse : new SmallBuffer(sse, bufferSize));
       holder.setAsyncSupported(true);
       ctx.addServlet(holder, "/sse/*");
       server.setHandler(ctx);
@@ -64,6 +77,31 @@ final class SsekitServers {
     public void close() throws Exception {
       router.close();
       server.stop();
+    }
+  }
+
+  /** Sets a smaller response buffer before the stream servlet runs (an experiment on memory). */
+  private static final class SmallBuffer extends jakarta.servlet.http.HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient jakarta.servlet.http.HttpServlet delegate;
+    private final int size;
+
+    SmallBuffer(jakarta.servlet.http.HttpServlet delegate, int size) {
+      this.delegate = delegate;
+      this.size = size;
+    }
+
+    @Override
+    public void init(jakarta.servlet.ServletConfig config) throws jakarta.servlet.ServletException {
+      super.init(config);
+      delegate.init(config);
+    }
+
+    @Override
+    public void service(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
+        throws jakarta.servlet.ServletException, java.io.IOException {
+      res.setBufferSize(size);
+      delegate.service(req, res);
     }
   }
 
