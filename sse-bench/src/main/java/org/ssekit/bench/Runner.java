@@ -44,7 +44,7 @@ final class Runner {
       boolean inProcess) {}
 
   static final List<String> SERVER_FLAGS =
-      List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=1g", "-Xss512k",
+      List.of("-Xms256m", "-Xmx3g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=1g", "-Xss512k",
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
   static final List<String> GEN_FLAGS =
       List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
