@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A stream of a {@link DefaultHub}: an unbounded lock-free queue whose live part is bounded by a
- * counter, a wake-up flag and the replay buffer used while the history is being read.
+ * A stream of a {@link DefaultHub}: an unbounded lock-free queue bounded by a counter, a wake-up
+ * flag and the resume state used while the history is being read.
  */
 final class DefaultEventStream implements EventStream, StreamConnection {
 
@@ -27,19 +29,43 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   private final SlowConsumerPolicy policy;
 
   private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
-  /** Live events queued, counted against {@link #capacity}. */
+  /** Events queued and not yet polled (live, initial, replayed and heartbeats alike). */
   private final AtomicInteger size = new AtomicInteger();
-  /** Initial and replayed events queued, exempt from the capacity. */
-  private final AtomicInteger backlog = new AtomicInteger();
+  /**
+   * Initial and replayed events queued and not yet polled: the queue may hold this many on top of
+   * {@link #capacity}. Decremented by every poll while positive, whatever the event polled, so the
+   * bound stays right whatever the interleaving of backlog and live events.
+   */
+  private final AtomicInteger exempt = new AtomicInteger();
   /** True while the transport has been woken and has not yet polled the queue empty. */
   private final AtomicBoolean signalled = new AtomicBoolean();
   final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Orders the listener calls of this stream: null while {@link Hub#open} runs, {@link
+   * #CONNECTED} once {@code connected} was told, or the {@link CloseReason} of a close that
+   * happened during {@code open} and waits for {@code connected} to be told first.
+   */
+  final AtomicReference<@Nullable Object> notified = new AtomicReference<>();
+
+  static final Object CONNECTED = new Object();
+
   /** Set when an event is queued; cleared by each heartbeat tick. */
   volatile boolean active;
   private volatile @Nullable String lastEventId;
   private volatile @Nullable Map<String, Object> attributes;
-  /** Live messages that arrived while the history was read; null once live. Guarded by this. */
-  @Nullable List<Message> replayBuffer;
+  /** Non-null while the stream resumes from the history; see {@link DefaultHub}. */
+  volatile @Nullable Resume resume;
+
+  /** The state of a stream that resumes from the history. Guarded by the stream's monitor. */
+  static final class Resume {
+    /** Live messages that arrived while the history was read; null once it has been read. */
+    @Nullable List<Message> buffer = new ArrayList<>();
+    /**
+     * The ids replayed from the history. Live delivery may still be behind the history read, so
+     * live messages with these ids are skipped, until the first one that was not replayed.
+     */
+    Set<String> replayed = Set.of();
+  }
 
   DefaultEventStream(
       DefaultHub hub,
@@ -99,12 +125,12 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       hub.pushFailed(id, event);
       return false;
     }
-    if (size.incrementAndGet() > capacity) {
+    if (size.incrementAndGet() > capacity + exempt.get()) {
       switch (policy) {
         case DROP_OLDEST:
           Event oldest = queue.poll();
           if (oldest != null) {
-            size.decrementAndGet();
+            taken();
             hub.dropped(this, oldest);
           }
           break;
@@ -128,7 +154,8 @@ final class DefaultEventStream implements EventStream, StreamConnection {
 
   /** Queues an initial or replayed event, exempt from the capacity. */
   void enqueueBacklog(Event event) {
-    backlog.incrementAndGet();
+    exempt.incrementAndGet();
+    size.incrementAndGet();
     queue.add(event);
     active = true;
     wake();
@@ -141,6 +168,18 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       queue.add(heartbeat);
       wake();
     }
+  }
+
+  /** Accounts for one event taken off the queue. */
+  private void taken() {
+    size.decrementAndGet();
+    if (exempt.get() > 0) {
+      exempt.getAndUpdate(DefaultEventStream::decrementIfPositive);
+    }
+  }
+
+  private static int decrementIfPositive(int n) {
+    return n > 0 ? n - 1 : 0;
   }
 
   private void wake() {
@@ -164,11 +203,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       }
       signalled.set(true);
     }
-    if (backlog.get() > 0 && backlog.getAndDecrement() > 0) {
-      // attributed to the initial/replay backlog, which is queued first
-    } else {
-      size.decrementAndGet();
-    }
+    taken();
     String eventId = e.idOrNull();
     if (eventId != null) {
       lastEventId = eventId;
@@ -186,7 +221,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     if (reason == CloseReason.CLIENT_GONE || reason == CloseReason.SLOW_CONSUMER) {
       queue.clear();
       size.set(0);
-      backlog.set(0);
+      exempt.set(0);
     }
     try {
       sink.closed();
@@ -202,7 +237,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
 
   @Override
   public int queued() {
-    return Math.max(0, size.get()) + Math.max(0, backlog.get());
+    return Math.max(0, size.get());
   }
 
   @Override
@@ -231,8 +266,8 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   }
 
   /** Starts buffering live messages while the history is read. */
-  synchronized void beginReplay() {
-    replayBuffer = new ArrayList<>();
+  void beginReplay() {
+    resume = new Resume();
   }
 
   @Override

@@ -124,6 +124,7 @@ final class DefaultHub implements Hub {
     } catch (RuntimeException e) {
       log.error("cannot subscribe to topic {}", topic, e);
       close(s, CloseReason.ERROR);
+      unregister(s);
       throw new StreamRejectedException(InitialResponse.reject(503, "cannot subscribe to the topic"));
     }
     if (replay) {
@@ -132,12 +133,19 @@ final class DefaultHub implements Hub {
     if (closed.get()) {
       close(s, CloseReason.HUB_CLOSED); // lost a race with close(): do not leak the stream
     }
+    if (s.closed.get()) {
+      unregister(s); // closed while registering (a failing sink or adapter): free it for sure
+    }
     for (HubListener l : listeners) {
       try {
         l.connected(s);
       } catch (RuntimeException e) {
         log.warn("hub listener {} failed on connected", l, e);
       }
+    }
+    Object pending = s.notified.getAndSet(DefaultEventStream.CONNECTED);
+    if (pending instanceof CloseReason) {
+      notifyClosed(s, (CloseReason) pending); // closed during open: tell it after connected
     }
     return s;
   }
@@ -157,6 +165,7 @@ final class DefaultHub implements Hub {
           s.enqueueBacklog(gap);
         }
       } catch (RuntimeException e) {
+        s.resume = null;
         fail(s, "historyGap", e);
         return;
       }
@@ -165,23 +174,59 @@ final class DefaultHub implements Hub {
     for (Message m : r.messages()) {
       m.id().ifPresent(replayed::add);
       if (!deliverTo(s, m, true)) {
+        s.resume = null;
         return;
       }
     }
-    List<Message> buffered;
     synchronized (s) {
-      buffered = s.replayBuffer;
-      s.replayBuffer = null;
-      if (buffered != null) {
-        for (Message m : buffered) {
-          if (m.id().map(replayed::contains).orElse(false)) {
+      DefaultEventStream.Resume state = Objects.requireNonNull(s.resume);
+      List<Message> buffered = Objects.requireNonNull(state.buffer);
+      state.buffer = null;
+      // Live delivery may lag behind the history read: the buffer (and then the live messages)
+      // may start with messages already replayed. Delivery follows history order, so skip those
+      // up to the first message that was not replayed; from there on everything is new.
+      boolean skipping = !replayed.isEmpty();
+      for (Message m : buffered) {
+        if (skipping) {
+          String mid = m.id().orElse(null);
+          if (mid != null && replayed.contains(mid)) {
             continue; // already replayed: no duplicate
           }
-          if (!deliverTo(s, m, true)) {
-            return;
-          }
+          skipping = false;
+        }
+        if (!deliverTo(s, m, true)) {
+          s.resume = null;
+          return;
         }
       }
+      if (skipping) {
+        state.replayed = replayed;
+      } else {
+        s.resume = null;
+      }
+    }
+  }
+
+  /**
+   * Whether a live message may go to a stream that is resuming: buffers it while the history is
+   * read, then skips the already replayed messages that live delivery still brings.
+   */
+  private static boolean admitWhileResuming(DefaultEventStream s, Message m) {
+    synchronized (s) {
+      DefaultEventStream.Resume state = s.resume;
+      if (state == null) {
+        return true;
+      }
+      if (state.buffer != null) {
+        state.buffer.add(m);
+        return false;
+      }
+      String mid = m.id().orElse(null);
+      if (mid != null && state.replayed.contains(mid)) {
+        return false;
+      }
+      s.resume = null; // the first message that was not replayed: live from here on
+      return true;
     }
   }
 
@@ -290,6 +335,10 @@ final class DefaultHub implements Hub {
       return;
     }
     for (Group g : t.groups.values()) {
+      deliver(g.all, message);
+      if (g.byKey.isEmpty()) {
+        continue;
+      }
       Optional<String> key;
       try {
         key = g.adapter.routingKey(message);
@@ -297,7 +346,6 @@ final class DefaultHub implements Hub {
         log.warn("stream adapter {} failed to route {}; skipping it", g.adapter, message, e);
         continue;
       }
-      deliver(g.all, message);
       if (key.isEmpty()) {
         for (CopyOnWriteArrayList<DefaultEventStream> list : g.byKey.values()) {
           deliver(list, message);
@@ -313,13 +361,8 @@ final class DefaultHub implements Hub {
 
   private void deliver(CopyOnWriteArrayList<DefaultEventStream> list, Message message) {
     for (DefaultEventStream s : list) {
-      if (s.replayBuffer != null) {
-        synchronized (s) {
-          if (s.replayBuffer != null) {
-            s.replayBuffer.add(message);
-            continue;
-          }
-        }
+      if (s.resume != null && !admitWhileResuming(s, message)) {
+        continue;
       }
       deliverTo(s, message, false);
     }
@@ -481,6 +524,16 @@ final class DefaultHub implements Hub {
     if (!s.closed.compareAndSet(false, true)) {
       return;
     }
+    unregister(s);
+    s.closed(reason);
+    if (s.notified.compareAndSet(null, reason)) {
+      return; // open() has not told the listeners of the connection yet; it tells both, in order
+    }
+    notifyClosed(s, reason);
+  }
+
+  /** Removes {@code s} from every index of the hub. Idempotent. */
+  private void unregister(DefaultEventStream s) {
     streams.remove(s.id(), s);
     s.userId()
         .ifPresent(
@@ -492,7 +545,9 @@ final class DefaultHub implements Hub {
                       return set.isEmpty() ? null : set;
                     }));
     leave(s);
-    s.closed(reason);
+  }
+
+  private void notifyClosed(DefaultEventStream s, CloseReason reason) {
     for (HubListener l : listeners) {
       try {
         l.closed(s, reason);

@@ -107,8 +107,12 @@ public final class InMemoryBroker implements Broker {
       throw new IllegalStateException("broker is closed");
     }
     Topic t = topics.computeIfAbsent(topic, Topic::new);
-    t.handlers.add(handler);
-    return () -> t.handlers.remove(handler);
+    Handler h = new Handler(handler);
+    synchronized (t) {
+      h.since = t.seq + 1; // like a network broker: only messages published from now on
+      t.handlers.add(h);
+    }
+    return () -> t.handlers.remove(h);
   }
 
   @Override
@@ -118,11 +122,33 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  /** A subscription's handler and the sequence of the first message it may see. */
+  private static final class Handler {
+    final MessageHandler handler;
+    long since; // written under the topic lock before the handler is published to the list
+
+    Handler(MessageHandler handler) {
+      this.handler = handler;
+    }
+  }
+
+  /** A message waiting for delivery and its position in the topic. */
+  private static final class Queued {
+    final Message message;
+    final long seq;
+
+    Queued(Message message, long seq) {
+      this.message = message;
+      this.seq = seq;
+    }
+  }
+
   /** One topic: its handlers and its ordered delivery queue, drained by one task at a time. */
   private final class Topic implements Runnable {
     private final String name;
-    private final CopyOnWriteArrayList<MessageHandler> handlers = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+    private final CopyOnWriteArrayList<Handler> handlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    private long seq; // guarded by this
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     Topic(String name) {
@@ -134,7 +160,7 @@ public final class InMemoryBroker implements Broker {
       // Append and enqueue under one lock so delivery order equals history order.
       synchronized (this) {
         stored = history == null ? message : history.append(name, message);
-        queue.add(stored);
+        queue.add(new Queued(stored, ++seq));
       }
       schedule();
       return stored;
@@ -156,13 +182,16 @@ public final class InMemoryBroker implements Broker {
     @Override
     public void run() {
       int budget = 256; // yield the thread now and then so one busy topic cannot starve others
-      Message m;
-      while (budget-- > 0 && (m = queue.poll()) != null) {
-        for (MessageHandler h : handlers) {
+      Queued q;
+      while (budget-- > 0 && (q = queue.poll()) != null) {
+        for (Handler h : handlers) {
+          if (q.seq < h.since) {
+            continue; // published before this subscription existed
+          }
           try {
-            h.onMessage(name, m);
+            h.handler.onMessage(name, q.message);
           } catch (RuntimeException e) {
-            log.warn("handler of topic {} failed on {}", name, m, e);
+            log.warn("handler of topic {} failed on {}", name, q.message, e);
           }
         }
       }

@@ -10,7 +10,15 @@ package org.ssekit;
  */
 public interface Subscriber {
 
-  /** Subscribes {@code handler} to {@code topic} until the returned subscription is closed. */
+  /**
+   * Subscribes {@code handler} to {@code topic} until the returned subscription is closed.
+   *
+   * <p>Returns only once the subscription is live: every message published after this method
+   * returns is delivered, in log order, and none published before it was called is (the hub
+   * relies on this to join a history replay to live delivery without gap or duplicate). After a
+   * broker outage, an implementation with a history delivers what was appended meanwhile, in
+   * order, before newer messages.
+   */
   Subscription subscribe(String topic, MessageHandler handler);
 
   /** Receives messages of one subscription. */

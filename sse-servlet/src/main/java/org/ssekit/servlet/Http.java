@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import org.ssekit.InitialResponse;
 
@@ -29,12 +32,14 @@ final class Http {
    * count: {@code curl} and browsers' navigations get the plain representation.
    */
   static boolean acceptsEventStream(HttpServletRequest req) {
-    var values = req.getHeaders("Accept");
-    if (values == null) {
-      return false;
-    }
-    while (values.hasMoreElements()) {
-      for (String range : values.nextElement().split(",")) {
+    Enumeration<String> values = req.getHeaders("Accept");
+    return values != null && acceptsEventStream(Collections.list(values));
+  }
+
+  /** {@link #acceptsEventStream(HttpServletRequest)} on the values of the Accept headers. */
+  static boolean acceptsEventStream(List<String> acceptValues) {
+    for (String value : acceptValues) {
+      for (String range : value.split(",")) {
         String[] parts = range.split(";");
         if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(EVENT_STREAM)) {
           continue;

@@ -188,11 +188,6 @@ final class StreamServlet extends HttpServlet {
     router.shutdown(writers);
   }
 
-  /** Streams of this servlet that are open now. */
-  int openStreams() {
-    return writers.size();
-  }
-
   @Override
   public String toString() {
     return "SseStreamServlet{" + template + ", streams=" + writers.size() + "}";

@@ -43,6 +43,9 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** Size of the coalescing buffer, allocated when a connection first has two events waiting. */
   static final int BATCH_BYTES = 8192;
 
+  /** Batches one stream may write before it yields its write task to other woken streams. */
+  static final int BATCHES_PER_TURN = 16;
+
   /** Held (1) by the opening thread until {@link #start} has drained once. */
   private final AtomicInteger wip = new AtomicInteger(1);
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -63,7 +66,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   private @Nullable Event carry;
   /** Bytes were written since the last flush; starts true so the headers go out at once. */
   private boolean dirty = true;
-  private long bytesWritten;
 
   /**
    * @param onRelease runs once when the response has ended (on any thread)
@@ -84,11 +86,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     async.addListener(this);
     out.setWriteListener(this);
     drain(); // this thread holds the initial wip count: the one poll after open
-  }
-
-  /** The stream this writer serves, once started. */
-  @Nullable StreamConnection connection() {
-    return connection;
   }
 
   // ---- signals ----------------------------------------------------------------------------
@@ -188,12 +185,20 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   void drain() {
     int missed = 1;
     while (true) {
+      boolean more;
       try {
-        work();
+        more = work();
       } catch (RuntimeException e) {
         log.warn("stream writer failed; closing the stream", e);
         failed = true;
         finish();
+        more = false;
+      }
+      if (more) {
+        // used up its turn with more to write: keep ownership and queue behind the other woken
+        // streams, so one busy stream cannot monopolise a write task
+        dispatcher.submit(this);
+        return;
       }
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
@@ -202,19 +207,26 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
   }
 
-  private void work() {
+  /**
+   * Writes while the container accepts writes and events are queued, at most {@link
+   * #BATCHES_PER_TURN} batches.
+   *
+   * @return true if the turn ended with more to write
+   */
+  private boolean work() {
     if (finished.get()) {
-      return;
+      return false;
     }
     ServletOutputStream o = out;
     StreamConnection c = connection;
     if (o == null || c == null) {
-      return; // not started yet; start() drains
+      return false; // not started yet; start() drains
     }
     if (failed) {
       finish();
-      return;
+      return false;
     }
+    int batches = 0;
     try {
       while (o.isReady()) {
         if (dirty) {
@@ -222,20 +234,25 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
           dirty = false;
           continue;
         }
+        if (batches == BATCHES_PER_TURN) {
+          return true;
+        }
         if (writeBatch(o, c)) {
+          batches++;
           dirty = true;
           continue;
         }
         if (closing) {
           finish(); // everything queued before the close is written and flushed
         }
-        return;
+        return false;
       }
     } catch (IOException e) {
       log.debug("write failed; the client is gone", e);
       failed = true;
       finish();
     }
+    return false;
   }
 
   /** Writes the next batch of events; false when nothing is queued. */
@@ -249,7 +266,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     byte[] buf = buffer;
     if (next == null || first.encodedLength() + next.encodedLength() > BATCH_BYTES) {
       first.writeTo(o); // its shared, immutable bytes: no copy
-      bytesWritten += first.encodedLength();
       carry = next;
       return true;
     }
@@ -268,7 +284,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       e = c.poll();
     }
     o.write(buf, 0, len);
-    bytesWritten += len;
     return true;
   }
 
@@ -317,16 +332,5 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** True once the response has ended. */
   boolean isFinished() {
     return finished.get();
-  }
-
-  /** Bytes handed to the container so far (read from the writing thread or for diagnostics). */
-  long bytesWritten() {
-    return bytesWritten;
-  }
-
-  /** Capacity of the coalescing buffer currently held (0 when none). */
-  int bufferCapacity() {
-    byte[] b = buffer;
-    return b == null ? 0 : b.length;
   }
 }

@@ -74,9 +74,4 @@ final class WriteDispatcher {
       kick();
     }
   }
-
-  /** Tasks running now (for tests and diagnostics). */
-  int running() {
-    return running.get();
-  }
 }

@@ -3,6 +3,7 @@ package org.ssekit.servlet;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -31,7 +32,7 @@ final class JettyServer implements TestServer {
     return new Factory() {
       @Override
       public TestServer start(Map<String, HttpServlet> mounts, int sendBuffer) throws Exception {
-        return JettyServer.start(mounts, h2c, sendBuffer);
+        return JettyServer.start(mounts, h2c, sendBuffer, server -> {});
       }
 
       @Override
@@ -41,7 +42,8 @@ final class JettyServer implements TestServer {
     };
   }
 
-  static JettyServer start(Map<String, HttpServlet> mounts, boolean h2c, int sendBuffer)
+  static JettyServer start(
+      Map<String, HttpServlet> mounts, boolean h2c, int sendBuffer, Consumer<Server> customizer)
       throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(200, 4, 1000);
     pool.setName(POOL);
@@ -68,6 +70,7 @@ final class JettyServer implements TestServer {
         });
     server.setHandler(ctx);
     server.setStopTimeout(0); // no graceful wait: streams never end by themselves
+    customizer.accept(server);
     server.start();
     return new JettyServer(server, connector, pool);
   }

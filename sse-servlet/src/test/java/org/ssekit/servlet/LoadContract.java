@@ -31,7 +31,7 @@ abstract class LoadContract {
 
   @Test
   void thousandAbruptDisconnectsAreSeenWithinTwoHeartbeatsAndFreeEveryThread() throws Exception {
-    Duration heartbeat = Duration.ofMillis(500);
+    Duration heartbeat = Duration.ofMillis(700);
     String topic = "drop-" + SEQ.incrementAndGet();
     try (SseRouter r = SseRouter.builder().heartbeat(heartbeat).build();
         TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0)) {
@@ -75,11 +75,14 @@ abstract class LoadContract {
     int batch = 32; // below the capacity: a reader that keeps up never fills its queue
     String topic = "slow-" + SEQ.incrementAndGet();
     Map<String, CloseReason> closed = new ConcurrentHashMap<>();
+    AtomicInteger publishedAtClose = new AtomicInteger(-1);
+    AtomicInteger published = new AtomicInteger();
     HubListener listener =
         new HubListener() {
           @Override
           public void closed(EventStream stream, CloseReason reason) {
             closed.put(stream.id(), reason);
+            publishedAtClose.compareAndSet(-1, published.get());
           }
         };
     try (SseRouter r =
@@ -111,6 +114,7 @@ abstract class LoadContract {
         for (int i = 0; i < batch; i++) {
           r.hub().publish(topic, Event.builder().id("e" + n).data(n + ":" + payload).build());
           n++;
+          published.incrementAndGet();
         }
         int expected = n;
         await().atMost(Duration.ofSeconds(20)).until(() -> recs.stream().allMatch(x -> x.events.size() >= expected));
@@ -127,7 +131,13 @@ abstract class LoadContract {
       assertThat(closed).hasSize(1);
       assertThat(slow.queued()).isZero();
       // its response ends (after the container's idle timeout fails the stuck write); the rest stay
+      long t0 = System.nanoTime();
       await().atMost(Duration.ofSeconds(20)).until(() -> r.openStreams() == readers);
+      System.out.printf(
+          "%s: stalled stream closed (SLOW_CONSUMER) after %d of %d events of 2 KB, max queued %d"
+              + " (capacity %d); its response released %d ms after the publishing ended%n",
+          getClass().getSimpleName(), publishedAtClose.get(), n, maxQueued, capacity,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       assertThat(r.hub().streamCount(topic)).isEqualTo(readers);
       recs.forEach(SseRecorder::cancel);
     }

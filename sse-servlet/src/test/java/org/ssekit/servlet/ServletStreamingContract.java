@@ -169,6 +169,20 @@ abstract class ServletStreamingContract {
   }
 
   @Test
+  void eventsLargerThanTheCoalescingBufferArriveWhole() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+    List<String> sent =
+        List.of("a".repeat(100_000), "small", "b\n".repeat(30_000), "c".repeat(StreamWriter.BATCH_BYTES - 8), "end");
+    for (String d : sent) {
+      r.hub().publish(topic, Event.of(d));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == sent.size());
+    assertThat(rec.data()).containsExactlyElementsOf(sent);
+  }
+
+  @Test
   void deliversBurstsCompletelyAndInOrder() throws Exception {
     // room for the whole burst: this is about coalescing and order, not the slow-consumer policy
     SseRouter r = router(SseRouter.builder().queueCapacity(4096));
@@ -182,6 +196,56 @@ abstract class ServletStreamingContract {
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events.size() >= n);
     assertThat(rec.data())
         .containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "e" + i).collect(Collectors.toList()));
+  }
+
+  @Test
+  void concurrentWakeUpsNeverInterleaveWrites() throws Exception {
+    // four publishers, direct sends and 5 ms heartbeats all wake the same streams at once; a
+    // second concurrent writer would corrupt the stream or make the container throw
+    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(5)).queueCapacity(100_000));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder a = open(s.uri("/events"));
+    SseRecorder b = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    String streamA = r.hub().streams().iterator().next().id();
+    int perThread = 500;
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          String body = id + ":" + i + ":" + "y".repeat(i % 300);
+          if (i % 5 == 0) {
+            r.hub().send(streamA, Event.of("direct", body));
+          } else {
+            r.hub().publish(topic, Event.of(body));
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    int published = 4 * perThread * 4 / 5;
+    await().atMost(Duration.ofSeconds(15)).until(() -> a.events.size() + b.events.size() >= 2 * published + 4 * perThread / 5);
+    for (SseRecorder rec : List.of(a, b)) {
+      for (var e : rec.events) {
+        String[] parts = e.data().split(":", 3);
+        assertThat(parts[2]).isEqualTo("y".repeat(Integer.parseInt(parts[1]) % 300));
+      }
+      // each publisher's events arrive in its order
+      for (int t = 0; t < 4; t++) {
+        String prefix = t + ":";
+        List<Integer> seq = rec.events.stream().filter(e -> e.type().equals("message"))
+            .map(e -> e.data()).filter(d -> d.startsWith(prefix))
+            .map(d -> Integer.parseInt(d.split(":")[1])).collect(Collectors.toList());
+        assertThat(seq).isSorted().hasSize(perThread * 4 / 5);
+      }
+    }
+    assertThat(a.done).isNotDone();
+    assertThat(b.done).isNotDone();
+    assertThat(r.hub().streamCount(topic)).isEqualTo(2);
   }
 
   @Test
@@ -632,30 +696,34 @@ abstract class ServletStreamingContract {
   }
 
   @Test
-  void stoppingTheContainerEndsStreamsAndLeavesNoThreads() throws Exception {
-    SseRouter r = router(SseRouter.builder());
-    TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
-    SseRecorder rec;
-    try {
-      rec = open(s.uri("/events"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
-      r.hub().publish(topic, Event.of("before stop"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
-    } finally {
-      s.close(); // destroy() ends the streams of the servlet
+  void restartingTheContainerLeaksNoThreadAndNoStream() throws Exception {
+    int ssekitBefore = threads("ssekit-");
+    SseRouter r = SseRouter.builder().build();
+    for (int round = 0; round < 2; round++) {
+      TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
+      SseRecorder rec;
+      try {
+        rec = open(s.uri("/events"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+        r.hub().publish(topic, Event.of("round " + round));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+      } finally {
+        s.close(); // destroy() ends the servlet's streams
+      }
+      rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
+      assertThat(r.openStreams()).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> threads(JettyServer.POOL) + threads(TomcatServer.POOL) == 0);
     }
-    rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
-    assertThat(r.openStreams()).isZero();
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> containerThreads() == 0);
+    r.close(); // the hub it built, its heartbeat thread and broker pool go with it
+    await().atMost(Duration.ofSeconds(10)).until(() -> threads("ssekit-") <= ssekitBefore);
   }
 
-  static int containerThreads() {
+  static int threads(String prefix) {
     return (int)
         Thread.getAllStackTraces().keySet().stream()
             .filter(Thread::isAlive)
-            .map(Thread::getName)
-            .filter(n -> n.startsWith(JettyServer.POOL) || n.startsWith(TomcatServer.POOL))
+            .filter(t -> t.getName().startsWith(prefix))
             .count();
   }
 }
