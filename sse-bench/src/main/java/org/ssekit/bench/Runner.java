@@ -399,12 +399,20 @@ final class Runner {
     ProcessServer(String kind, Path out) throws IOException {
       Path logs = Path.of("target", "bench-logs");
       Files.createDirectories(logs);
-      process = new ProcessBuilder(java(SERVER_FLAGS, "server", "--kind", kind,
+      List<String> flags = new ArrayList<>(SERVER_FLAGS);
+      String extra = System.getProperty("bench.serverFlags", "").replace("{kind}", kind);
+      if (!extra.isBlank()) {
+        flags.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a JFR recording, for profiling
+      }
+      process = new ProcessBuilder(java(flags, "server", "--kind", kind,
               "--heartbeat", Long.toString(HEARTBEAT.toSeconds())))
           .redirectError(logs.resolve("server-" + kind + ".log").toFile())
           .start();
       BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = r.readLine();
+      for (int skip = 0; line != null && !line.startsWith("READY ") && skip < 100; skip++) {
+        line = r.readLine(); // JVM diagnostics on stdout (e.g. a JFR recording starting)
+      }
       if (line == null || !line.startsWith("READY ")) {
         process.destroyForcibly();
         throw new IOException("server " + kind + " did not start: " + line + " (see " + logs + ")");
