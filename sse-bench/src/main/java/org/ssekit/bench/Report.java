@@ -65,7 +65,8 @@ final class Report {
       new Row("never-reading subscribers connected", "slowConnected"),
       new Row("churn connects in window", "churnConnects"),
       new Row("churn connects failed", "churnFailed"),
-      new Row("max threads blocked in a socket write", "maxThreadsBlockedInWrite"));
+      new Row("max threads blocked in a socket write", "maxThreadsBlockedInWrite"),
+      new Row("heap after GC, window start → end MB", "heapFlat"));
 
   /** Rewrites the report and the charts from every {@code bench-S*.json} under {@code out/img}. */
   static void write(Path out) throws IOException {
@@ -189,6 +190,9 @@ final class Report {
     }
     if (key.equals("deliveriesPerSec")) {
       return fmtNum(r.get("deliveriesPerSec")) + " (" + fmtNum(r.get("offeredPerSec")) + ")";
+    }
+    if (key.equals("heapFlat")) {
+      return fmtNum(r.get("heapAfterGcStartMB")) + " → " + fmtNum(r.get("heapAfterGcMB"));
     }
     if (key.equals("publishedPerSec")) {
       return fmtNum(r.get("publishedPerSec")) + " (" + fmtNum(r.get("offeredPublishesPerSec")) + ")";

@@ -168,6 +168,7 @@ final class Runner {
           Thread.sleep((long) (warm * 1000) + 1000);
           get(control, "/stop");
         }
+        Map<String, Object> gcStart = get(control, "/gc");
         for (Gen g : generators) {
           g.reset();
         }
@@ -212,7 +213,10 @@ final class Runner {
         }
         Map<String, Object> end = get(control, "/stats");
         Map<String, Object> gc = get(control, "/gc");
-        return result(kind, s, split, base, before, after, end, gc, atEnd, fin, window, rampSeconds);
+        Map<String, Object> r =
+            result(kind, s, split, base, before, after, end, gc, atEnd, fin, window, rampSeconds);
+        r.put("heapAfterGcStartMB", round(GenReport.num(gcStart, "heapUsed") / 1048576.0, 1));
+        return r;
       } finally {
         for (Gen g : generators) {
           try {
