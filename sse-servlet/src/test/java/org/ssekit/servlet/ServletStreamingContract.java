@@ -427,6 +427,37 @@ abstract class ServletStreamingContract {
     assertThat(first.remoteAddress()).contains("127.0.0.1");
   }
 
+  @Test
+  void requestCustomizerSetsThePrincipalThatSendToUserReaches() throws Exception {
+    SseRouter r =
+        router(
+            SseRouter.builder()
+                .requestCustomizer((req, b) -> b.principal(req.getHeader("X-Test-User"))));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder alice = open(s.uri("/events"), Map.of("X-Test-User", "alice"));
+    SseRecorder bob = open(s.uri("/events"), Map.of("X-Test-User", "bob"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+
+    assertThat(r.hub().sendToUser("alice", Event.of("private", "for alice"))).isEqualTo(1);
+    r.hub().broadcast(Event.of("public"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> alice.events.size() == 2 && bob.events.size() == 1);
+    assertThat(alice.data()).containsExactly("for alice", "public");
+    assertThat(bob.data()).containsExactly("public");
+  }
+
+  @Test
+  void routerPublishMarshalsValuesWithItsMarshaller() throws Exception {
+    SseRouter r = router(SseRouter.builder().marshaller(JacksonMarshaller.create()));
+    TestServer s = serve("/events", r.handler(topic));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    Message m = r.publish(topic, "stats", new Stats("9", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    assertThat(rec.events.get(0).type()).isEqualTo("stats");
+    assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"9\",\"views\":3}");
+    assertThat(rec.events.get(0).lastEventId()).isEqualTo(id(m));
+  }
+
   // ---- CORS -----------------------------------------------------------------------------------
 
   @Test

@@ -1,0 +1,169 @@
+package org.ssekit.examples;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssekit.Broker;
+import org.ssekit.Hub;
+import org.ssekit.examples.audit.AuditApp;
+import org.ssekit.examples.dashboard.DashboardApp;
+import org.ssekit.examples.microblog.MicroblogApp;
+import org.ssekit.examples.notifications.NotificationsApp;
+import org.ssekit.servlet.SseRouter;
+
+/**
+ * The four demo apps and the topic API on one embedded Jetty 12 server, all on one {@link Hub}.
+ *
+ * <p>{@link #start} returns once the server listens. {@link #close()} ends every open stream
+ * (through the router), then stops Jetty, the dashboard's sampling thread, the hub and the broker.
+ */
+final class DemoServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Hub hub;
+  private final DashboardApp dashboard;
+  private final MicroblogApp microblog;
+  private final NotificationsApp notifications;
+  private final AuditApp audit;
+  private final SseRouter router;
+  private final Broker broker;
+
+  private DemoServer(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
+    this.broker = Brokers.open(options.broker());
+    this.hub = Hub.builder().broker(broker).retry(Duration.ofSeconds(2)).build();
+    SseRouter.Builder rb = SseRouter.builder().hub(hub);
+    if (publishToken != null && !publishToken.isBlank()) {
+      rb.publishToken(publishToken);
+    }
+    this.router = rb.build();
+    Templates templates = Templates.precompiled();
+    Clock clock = Clock.systemUTC();
+
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("ssekit-examples-http");
+    server = new Server(threads);
+    server.setStopTimeout(2_000);
+    connector = new ServerConnector(server);
+    connector.setHost(options.host());
+    connector.setPort(options.port());
+    server.addConnector(connector);
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    boolean tokenRequired = publishToken != null && !publishToken.isBlank();
+    context.addServlet(
+        new ServletHolder(
+            "index",
+            new HttpServlet() {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                String base = req.getScheme() + "://" + req.getServerName() + ":" + req.getServerPort();
+                templates.write(resp, "index.jte", new Index(base, tokenRequired));
+              }
+            }),
+        "");
+    context.addServlet(new ServletHolder("static", new StaticServlet("static/", "no-cache")), "/static/*");
+    context.addServlet(
+        new ServletHolder("webjars", new StaticServlet("META-INF/resources/webjars/", "public, max-age=86400")),
+        "/webjars/*");
+
+    microblog = MicroblogApp.create(hub, templates);
+    microblog.mount(context, router);
+    notifications = NotificationsApp.create(hub, templates, clock);
+    notifications.mount(context, router);
+    dashboard = DashboardApp.start(hub, templates, clock, samplePeriod);
+    dashboard.mount(context, router);
+    audit = AuditApp.create(hub, templates, clock);
+    audit.mount(context, router);
+    ServletHolder api = new ServletHolder("api", new ApiServlet(router));
+    api.setAsyncSupported(true);
+    context.addServlet(api, "/api/topics/*");
+
+    server.setHandler(context);
+    try {
+      server.start();
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the server: binds {@code options.host():options.port()}, opens the broker, mounts the
+   * apps. {@code publishToken} (when not null or blank) protects the publish API.
+   *
+   * @throws IllegalArgumentException if the broker URL is not supported
+   * @throws Exception if Jetty cannot start (e.g. the port is taken)
+   */
+  static DemoServer start(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
+    return new DemoServer(options, publishToken, samplePeriod);
+  }
+
+  /** The port the server listens on. */
+  int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The server's base address, e.g. {@code http://127.0.0.1:8080/}. */
+  URI uri() {
+    String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  /** The hub every app publishes to. */
+  Hub hub() {
+    return hub;
+  }
+
+  MicroblogApp microblog() {
+    return microblog;
+  }
+
+  NotificationsApp notifications() {
+    return notifications;
+  }
+
+  AuditApp audit() {
+    return audit;
+  }
+
+  /** Blocks until the server stops. */
+  void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() {
+    // End the streams first (a last flush, then each response completes): Jetty's graceful stop
+    // would otherwise wait for those never-ending responses until its stop timeout.
+    router.close();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("stopping jetty failed", e);
+    }
+    dashboard.close();
+    hub.close();
+    broker.close();
+  }
+}
