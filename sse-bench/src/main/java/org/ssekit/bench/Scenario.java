@@ -1,0 +1,68 @@
+package org.ssekit.bench;
+
+import java.util.Locale;
+
+/**
+ * A benchmark scenario of issue 6, at a scale (1.0 is the issue's size; the smoke test uses 0.01).
+ *
+ * @param stable timed subscribers
+ * @param slow subscribers that never read after the response head
+ * @param topics topics the subscribers are spread over (subscriber i on topic i mod topics)
+ * @param rate publishes per second offered (0: idle)
+ * @param poisson Poisson arrivals instead of a fixed period
+ * @param size event data size in bytes
+ * @param connectRate connects per second during the ramp
+ * @param churn connects (and as many disconnects) per second during the window
+ * @param seconds the measurement window
+ */
+record Scenario(
+    String id,
+    String title,
+    int stable,
+    int slow,
+    int topics,
+    double rate,
+    boolean poisson,
+    int size,
+    double connectRate,
+    double churn,
+    double seconds) {
+
+  static Scenario of(String id, double scale, double seconds) {
+    String up = id.toUpperCase(Locale.ROOT);
+    Scenario s =
+        switch (up) {
+          case "S1" -> new Scenario(up, "idle", 19_000, 0, 1_000, 0, false, 0, 5_000, 0, 20);
+          case "S2" -> new Scenario(up, "broadcast", 10_000, 0, 1, 10, false, 128, 5_000, 0, 30);
+          case "S3" -> new Scenario(up, "saturation", 10_000, 0, 1, 100, false, 128, 5_000, 0, 30);
+          case "S4" -> new Scenario(up, "rooms", 18_000, 0, 1_800, 5_000, true, 256, 5_000, 0, 30);
+          case "S5" -> new Scenario(up, "hostile", 17_820, 180, 1_800, 2_500, true, 256, 5_000, 500, 600);
+          default -> throw new IllegalArgumentException("unknown scenario " + id + " (S1..S5)");
+        };
+    return s.scaled(scale, seconds > 0 ? seconds : s.seconds());
+  }
+
+  private Scenario scaled(double scale, double window) {
+    boolean perTopicRate = topics > 1; // S4/S5: keep the publishes per topic, scale the topics
+    return new Scenario(
+        id,
+        title,
+        Math.max(1, (int) Math.round(stable * scale)),
+        slow == 0 ? 0 : Math.max(1, (int) Math.round(slow * scale)),
+        Math.max(1, (int) Math.round(topics * scale)),
+        perTopicRate ? rate * scale : rate,
+        poisson,
+        size,
+        Math.max(50, connectRate * Math.min(1, scale * 10)),
+        churn * scale,
+        window);
+  }
+
+  int connections() {
+    return stable + slow;
+  }
+
+  boolean idle() {
+    return rate == 0;
+  }
+}
