@@ -1,0 +1,32 @@
+package org.ssekit.postgres;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ssekit.Message;
+
+/** Maps rows of {@code (id, payload, metadata)} to messages. */
+final class Rows {
+
+  private static final Logger log = LoggerFactory.getLogger(Rows.class);
+
+  private Rows() {}
+
+  /** The message of the current row, with its id. */
+  static Message message(ResultSet rs) throws SQLException {
+    long id = rs.getLong(1);
+    byte[] payload = rs.getBytes(2);
+    String meta = rs.getString(3);
+    Map<String, String> metadata = Map.of();
+    if (meta != null) {
+      try {
+        metadata = MetadataCodec.decode(meta);
+      } catch (IllegalArgumentException e) {
+        log.warn("row {} has metadata that is not a JSON object of strings; delivering it without", id, e);
+      }
+    }
+    return Message.of(payload == null ? new byte[0] : payload, metadata).withId(Long.toString(id));
+  }
+}
