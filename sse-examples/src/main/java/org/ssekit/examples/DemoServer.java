@@ -44,7 +44,7 @@ final class DemoServer implements AutoCloseable {
   private final Broker broker;
 
   private DemoServer(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
-    this.broker = Brokers.open(options.broker());
+    this.broker = Brokers.open(options.broker(), options.brokerPrefix());
     this.hub = Hub.builder().broker(broker).retry(Duration.ofSeconds(2)).build();
     SseRouter.Builder rb = SseRouter.builder().hub(hub);
     if (publishToken != null && !publishToken.isBlank()) {
@@ -84,7 +84,10 @@ final class DemoServer implements AutoCloseable {
         new ServletHolder("webjars", new StaticServlet("META-INF/resources/webjars/", "public, max-age=86400")),
         "/webjars/*");
 
-    microblog = MicroblogApp.create(hub, templates);
+    microblog =
+        Brokers.kind(options.broker()) == Brokers.Kind.MEMORY
+            ? MicroblogApp.create(hub, templates)
+            : MicroblogApp.shared(hub, templates);
     microblog.mount(context, router);
     notifications = NotificationsApp.create(hub, templates, clock);
     notifications.mount(context, router);
@@ -107,7 +110,8 @@ final class DemoServer implements AutoCloseable {
 
   /**
    * Starts the server: binds {@code options.host():options.port()}, opens the broker, mounts the
-   * apps. {@code publishToken} (when not null or blank) protects the publish API.
+   * apps. On a distributed broker the microblog counts through the broker ({@link
+   * MicroblogApp#shared}), so several servers on one broker show the same counts. {@code publishToken} (when not null or blank) protects the publish API.
    *
    * @throws IllegalArgumentException if the broker URL is not supported
    * @throws Exception if Jetty cannot start (e.g. the port is taken)
@@ -163,6 +167,7 @@ final class DemoServer implements AutoCloseable {
       log.warn("stopping jetty failed", e);
     }
     dashboard.close();
+    microblog.close();
     hub.close();
     broker.close();
   }
