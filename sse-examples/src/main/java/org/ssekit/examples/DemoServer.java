@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -84,14 +85,15 @@ final class DemoServer implements AutoCloseable {
         new ServletHolder("webjars", new StaticServlet("META-INF/resources/webjars/", "public, max-age=86400")),
         "/webjars/*");
 
-    microblog =
-        Brokers.kind(options.broker()) == Brokers.Kind.MEMORY
-            ? MicroblogApp.create(hub, templates)
-            : MicroblogApp.shared(hub, templates);
+    boolean memory = Brokers.kind(options.broker()) == Brokers.Kind.MEMORY;
+    microblog = memory ? MicroblogApp.create(hub, templates) : MicroblogApp.shared(hub, templates);
     microblog.mount(context, router);
     notifications = NotificationsApp.create(hub, templates, clock);
     notifications.mount(context, router);
-    dashboard = DashboardApp.start(hub, templates, clock, samplePeriod);
+    // the dashboard shows this JVM: on a shared broker each instance samples to a topic of its own
+    String dashboardTopic =
+        memory ? DashboardApp.TOPIC : DashboardApp.TOPIC + "-" + UUID.randomUUID().toString().substring(0, 8);
+    dashboard = DashboardApp.start(hub, templates, clock, samplePeriod, dashboardTopic);
     dashboard.mount(context, router);
     audit = AuditApp.create(hub, templates, clock);
     audit.mount(context, router);
