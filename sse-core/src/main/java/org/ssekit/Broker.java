@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * <p>When a broker has a history, its publisher appends every message to it (which assigns the
  * id) before delivering it, so a stream that subscribes first and then reads the history misses
- * nothing.
+ * nothing; and it delivers a topic's messages in history order, which lets the {@link Hub} drop
+ * the live messages a resuming stream already got from the history (no duplicate).
  */
 public interface Broker extends Publisher, Subscriber, AutoCloseable {
 

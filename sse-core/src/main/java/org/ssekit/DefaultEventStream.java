@@ -131,7 +131,9 @@ final class DefaultEventStream implements EventStream, StreamConnection {
           Event oldest = queue.poll();
           if (oldest != null) {
             taken();
-            hub.dropped(this, oldest);
+            if (oldest != DefaultHub.HEARTBEAT) {
+              hub.dropped(this, oldest); // a heartbeat is no event of the application's
+            }
           }
           break;
         case DROP_NEWEST:
@@ -147,7 +149,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       }
     }
     queue.add(event);
-    active = true;
+    markActive();
     wake();
     return true;
   }
@@ -157,7 +159,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     exempt.incrementAndGet();
     size.incrementAndGet();
     queue.add(event);
-    active = true;
+    markActive();
     wake();
   }
 
@@ -182,8 +184,16 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     return n > 0 ? n - 1 : 0;
   }
 
+  /** Notes traffic for the heartbeat task; writes the volatile only when it changes. */
+  private void markActive() {
+    if (!active) {
+      active = true;
+    }
+  }
+
   private void wake() {
-    if (signalled.compareAndSet(false, true)) {
+    // a plain read first: while the transport is busy, no CAS per event
+    if (!signalled.get() && signalled.compareAndSet(false, true)) {
       try {
         sink.wake();
       } catch (RuntimeException e) {

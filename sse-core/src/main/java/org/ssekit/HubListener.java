@@ -9,10 +9,17 @@ package org.ssekit;
  */
 public interface HubListener {
 
-  /** A stream opened (after its initial events and replay were queued). */
+  /**
+   * A stream opened (after its initial events and replay were queued). Not called for a rejected
+   * open.
+   */
   default void connected(EventStream stream) {}
 
-  /** A stream closed, for {@code reason}. Called exactly once per stream. */
+  /**
+   * A stream closed, for {@code reason}. Called exactly once per stream, and always after {@link
+   * #connected} for that stream (a stream that closes while it opens is reported as connected,
+   * then closed).
+   */
   default void closed(EventStream stream, CloseReason reason) {}
 
   /** The slow-consumer policy discarded {@code event} from {@code stream}. */

@@ -32,9 +32,11 @@ final class InMemoryEventLog implements EventLog {
     this.maxEvents = maxEvents;
     this.maxAgeNanos = saturatedNanos(maxAge);
     this.nanoClock = nanoClock;
+    // Unique per log instance: the start time plus 40 random bits, so two logs created in the same
+    // millisecond (two servers, or two hubs in one JVM) still tell each other's ids apart.
     this.run =
         Long.toString(System.currentTimeMillis(), 36)
-            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+            + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40) | (1L << 40), 36).substring(1);
   }
 
   private static long saturatedNanos(Duration d) {
@@ -63,6 +65,22 @@ final class InMemoryEventLog implements EventLog {
       return new Replay(List.of(), false);
     }
     return ring.readAfter(lastEventId, limit);
+  }
+
+  /** The decimal number at {@code from} to the end of {@code id}, or -1 if it is not one. */
+  private static long parseSequence(String id, int from) {
+    if (id.length() - from > 18) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = from; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** A fixed-size circular buffer of one topic's messages. */
@@ -101,14 +119,7 @@ final class InMemoryEventLog implements EventLog {
       if (lastEventId.equals(newestId)) {
         return new Replay(List.of(), true);
       }
-      int found = -1;
-      for (int i = size - 1; i >= 0; i--) {
-        Message m = messages[(head + i) % messages.length];
-        if (lastEventId.equals(m.id().orElse(null))) {
-          found = i;
-          break;
-        }
-      }
+      int found = indexOf(lastEventId);
       boolean complete = found >= 0;
       int from = found + 1;
       if (size - from > limit) {
@@ -120,6 +131,31 @@ final class InMemoryEventLog implements EventLog {
         out.add(messages[(head + i) % messages.length]);
       }
       return new Replay(out, complete);
+    }
+
+    /**
+     * The position of the message with {@code id} among the retained ones (0 = oldest), or -1. An
+     * id this log assigned names its sequence number, so it is found without a scan (the lock is
+     * held, and publishers of the topic wait, for as short as possible); other ids are searched.
+     */
+    private int indexOf(String id) {
+      int prefix = run.length() + 1;
+      if (id.length() > prefix && id.startsWith(run) && id.charAt(run.length()) == '-') {
+        long n = parseSequence(id, prefix);
+        long oldest = seq - size + 1;
+        if (n >= oldest && n <= seq) {
+          int i = (int) (n - oldest);
+          if (id.equals(messages[(head + i) % messages.length].id().orElse(null))) {
+            return i;
+          }
+        }
+      }
+      for (int i = size - 1; i >= 0; i--) {
+        if (id.equals(messages[(head + i) % messages.length].id().orElse(null))) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     private void expire(long now) {

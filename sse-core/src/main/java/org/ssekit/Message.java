@@ -60,7 +60,11 @@ public final class Message {
     event.name().ifPresent(n -> meta.put(EVENT, n));
     event.retry().ifPresent(r -> meta.put(RETRY, Long.toString(r.toMillis())));
     byte[] bytes = event.data().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
-    return new Message(event.id().orElse(null), bytes, Collections.unmodifiableMap(meta));
+    Message m = new Message(event.id().orElse(null), bytes, Collections.unmodifiableMap(meta));
+    if (event.comment().isEmpty() && event.data().isPresent()) {
+      m.event = event; // toEvent() would rebuild exactly this event: reuse its encoded form
+    }
+    return m;
   }
 
   /**
@@ -77,7 +81,11 @@ public final class Message {
   public Message withMetadata(String key, String value) {
     Map<String, String> meta = new LinkedHashMap<>(metadata);
     meta.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-    return new Message(id, payload, Collections.unmodifiableMap(meta));
+    Message m = new Message(id, payload, Collections.unmodifiableMap(meta));
+    if (!key.equals(EVENT) && !key.equals(RETRY)) {
+      m.event = event; // the event does not depend on other metadata
+    }
+    return m;
   }
 
   /** The id, absent until a history or broker assigned one. */

@@ -180,8 +180,10 @@ public final class StreamRequest {
         for (int i = 0; i < lastEventId.length(); i++) {
           char c = lastEventId.charAt(i);
           if (c == '\0' || c == '\r' || c == '\n') {
-            throw new IllegalArgumentException(
-                "last event id must not contain NUL, CR or LF: " + Event.quote(lastEventId));
+            // client input (a header or a query parameter): an id no server could have sent is
+            // treated as no id, never as an error
+            this.lastEventId = null;
+            return this;
           }
         }
       }

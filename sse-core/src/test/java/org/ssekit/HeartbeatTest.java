@@ -123,6 +123,32 @@ class HeartbeatTest {
   }
 
   @Test
+  void aHeartbeatDroppedToMakeRoomIsNotReportedAsADroppedEvent() {
+    RecordingListener listener = new RecordingListener();
+    Hub small =
+        Hub.builder()
+            .broker(broker)
+            .scheduler(scheduler)
+            .heartbeat(Duration.ofSeconds(7))
+            .queueCapacity(1)
+            .slowConsumerPolicy(SlowConsumerPolicy.DROP_OLDEST)
+            .listener(listener)
+            .build();
+    try {
+      RecordingSink s = RecordingSink.create();
+      s.pause();
+      s.open(small, "t", StreamAdapter.passThrough(), StreamRequest.of("/s"));
+      scheduler.tick(); // queues a heartbeat
+      s.connection().stream().send(Event.of("x")); // pushes it out
+      s.resume();
+      assertThat(s.data()).containsExactly("x");
+      assertThat(listener.calls("dropped")).isEmpty();
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
   void closingTheHubCancelsTheTaskButLeavesAnInjectedSchedulerRunning() {
     hub.close();
     assertThat(scheduler.isShutdown()).isFalse();

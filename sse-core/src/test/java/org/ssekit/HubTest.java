@@ -410,6 +410,7 @@ class HubTest {
     assertThat(s.queued()).isEqualTo(2);
     slow.resume();
     assertThat(slow.data()).containsExactly("e3", "e4");
+    assertThat(listener.calls("dropped")).hasSize(2);
     assertThat(listener.calls("dropped")).containsExactly("dropped " + s.id() + " e1", "dropped " + s.id() + " e2");
     assertThat(s.isOpen()).isTrue();
     assertThat(s.queued()).isZero();
@@ -556,6 +557,62 @@ class HubTest {
     assertThat(subscribes.get()).isEqualTo(2);
     hub.publish("t", Event.of("x"));
     assertThat(again.data()).containsExactly("x");
+  }
+
+  @Test
+  void aSubscriptionStillClosingDoesNotDeliverToTheStreamsOfAReopenedTopic() throws Exception {
+    InMemoryBroker inner = InMemoryBroker.builder().executor(Runnable::run).build();
+    CountDownLatch closing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger subscriptions = new AtomicInteger();
+    Broker slowToUnsubscribe =
+        new Broker() {
+          @Override
+          public Optional<EventLog> history() {
+            return inner.history();
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<Message> publish(String topic, Message message) {
+            return inner.publish(topic, message);
+          }
+
+          @Override
+          public Subscription subscribe(String topic, MessageHandler handler) {
+            boolean first = subscriptions.incrementAndGet() == 1;
+            Subscription s = inner.subscribe(topic, handler);
+            return () -> {
+              if (first) {
+                closing.countDown();
+                try {
+                  release.await(); // like a network round trip: still delivering meanwhile
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              s.close();
+            };
+          }
+
+          @Override
+          public void close() {
+            inner.close();
+          }
+        };
+    Hub hub = Hub.builder().broker(slowToUnsubscribe).heartbeat(Duration.ZERO).build();
+    hubs.add(hub);
+    RecordingSink first = open(hub, "t");
+    Thread leaving = new Thread(() -> first.connection().close(CloseReason.CLIENT_GONE));
+    leaving.start();
+    assertThat(closing.await(10, TimeUnit.SECONDS)).isTrue();
+    RecordingSink second = open(hub, "t"); // a new subscription while the old one still delivers
+    assertThat(subscriptions.get()).isEqualTo(2);
+    hub.publish("t", Event.of("once"));
+    release.countDown();
+    leaving.join(10_000);
+    assertThat(second.data()).containsExactly("once");
+    assertThat(first.data()).isEmpty();
+    inner.close();
   }
 
   @Test
