@@ -13,7 +13,7 @@ class RedisBrokerCompatibilityIT extends BrokerCompatibilityKit {
 
   @BeforeEach
   void redisIsUp() {
-    BrokerAvailability.assumeReachable("Redis", "127.0.0.1", 6379);
+    BrokerAvailability.assumeReachable("Redis", RedisTests.HOST, RedisTests.PORT);
   }
 
   @Override

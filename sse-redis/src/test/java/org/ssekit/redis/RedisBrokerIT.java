@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -344,5 +348,33 @@ class RedisBrokerIT {
     await().atMost(WAIT).until(() -> open.size() == 2);
     assertThat(open).containsExactly("both", "one");
     assertThat(closed).containsExactly("both");
+  }
+
+  @Test
+  void runsTheReaderOnAnInjectedExecutorAndEndsItsTaskOnClose() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      AtomicReference<String> readerThread = new AtomicReference<>();
+      Executor recording =
+          task ->
+              pool.execute(
+                  () -> {
+                    readerThread.set(Thread.currentThread().getName());
+                    task.run();
+                  });
+      RedisBroker b = RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).executor(recording).build();
+      String t = "executor-" + UUID.randomUUID();
+      List<String> got = new CopyOnWriteArrayList<>();
+      b.subscribe(t, (topic, m) -> got.add(Thread.currentThread().getName()));
+      join(b.publish(t, Message.of("x")));
+      await().atMost(WAIT).until(() -> got.size() == 1);
+      assertThat(got).containsExactly(readerThread.get());
+      b.close();
+      // The loop returned: the single pool thread is free for other work.
+      assertThat(pool.submit(() -> "free").get(10, TimeUnit.SECONDS)).isEqualTo("free");
+      assertThat(pool.isShutdown()).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
