@@ -8,7 +8,6 @@ import io.nats.client.Nats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,6 +48,7 @@ class TwoInstancesIT {
   private static final int VIEWS_ON_A = 7;
   private static final int VIEWS_ON_B = 5;
   private static final Pattern VIEWS = Pattern.compile("<b>(\\d+)</b> views");
+  private static final Pattern LISTENING = Pattern.compile("ssekit demo: open (http://\\S+/)");
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** The brokers the demo runs on, with where the test finds them. */
@@ -74,8 +76,29 @@ class TwoInstancesIT {
   private BrokerServer server;
   private String prefix;
 
-  /** One running jar and its log. */
-  private record Instance(Process process, Path log, URI base) {}
+  /** One running jar, its log and, once it listens, its address. */
+  private static final class Instance {
+    final Process process;
+    final Path log;
+    volatile @Nullable URI base;
+
+    Instance(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+    }
+
+    Process process() {
+      return process;
+    }
+
+    Path log() {
+      return log;
+    }
+
+    URI base() {
+      return Objects.requireNonNull(base, "not listening yet");
+    }
+  }
 
   @AfterEach
   void stop() throws Exception {
@@ -95,7 +118,7 @@ class TwoInstancesIT {
     }
   }
 
-  /** Removes what this run created on the shared broker, where it is not bounded by age anyway. */
+  /** Removes the keys, stream or tables this run created on the shared broker. */
   private void cleanUp() throws Exception {
     switch (server) {
       case NATS -> {
@@ -112,8 +135,24 @@ class TwoInstancesIT {
           s.execute("DROP TABLE IF EXISTS " + prefix + "_groups");
         }
       }
-      default -> {
-        // Redis streams expire after the history age without publishes
+      case REDIS -> {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(server.url);
+        try (var c = client.connect()) {
+          io.lettuce.core.api.sync.RedisCommands<String, String> redis = c.sync();
+          io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(prefix + ":*").limit(500);
+          io.lettuce.core.KeyScanCursor<String> cursor = redis.scan(match);
+          while (true) {
+            if (!cursor.getKeys().isEmpty()) {
+              redis.del(cursor.getKeys().toArray(new String[0]));
+            }
+            if (cursor.isFinished()) {
+              break;
+            }
+            cursor = redis.scan(cursor, match);
+          }
+        } finally {
+          client.shutdown();
+        }
       }
     }
   }
@@ -180,17 +219,14 @@ class TwoInstancesIT {
   private Instance start(String brokerUrl) throws IOException {
     Path jar = Path.of(System.getProperty("examples.jar", "target/sse-examples-0.1.0-SNAPSHOT.jar"));
     assertThat(jar).as("the packaged jar (run after mvn package)").isRegularFile();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
     Path log = Files.createTempFile("sse-examples-two-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // port 0: the jar picks a free port and prints its address (a port probed here could be taken
+    // by another process before the jar binds it)
     ProcessBuilder pb =
-        new ProcessBuilder(
-            java, "-jar", jar.toString(), "--port", String.valueOf(port), "--broker", brokerUrl, "--broker-prefix", prefix);
+        new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0", "--broker", brokerUrl, "--broker-prefix", prefix);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Instance i = new Instance(pb.start(), log, URI.create("http://127.0.0.1:" + port + "/"));
+    Instance i = new Instance(pb.start(), log);
     instances.add(i);
     return i;
   }
@@ -202,8 +238,13 @@ class TwoInstancesIT {
         .ignoreExceptionsInstanceOf(ConnectException.class)
         .until(
             () -> {
-              assertThat(i.process().isAlive()).as("the jar exited early:%n%s", Files.readString(i.log())).isTrue();
-              return get(i, "").statusCode() == 200;
+              String out = Files.readString(i.log());
+              assertThat(i.process().isAlive()).as("the jar exited early:%n%s", out).isTrue();
+              Matcher m = LISTENING.matcher(out);
+              if (i.base == null && m.find()) {
+                i.base = URI.create(m.group(1));
+              }
+              return i.base != null && get(i, "").statusCode() == 200;
             });
   }
 
