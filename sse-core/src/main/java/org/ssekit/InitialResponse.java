@@ -81,12 +81,20 @@ public final class InitialResponse {
     return new InitialResponse(status, List.of(), contentType, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** True when the stream may open. */
-  public boolean accepted() {
-    return status < 400;
+  /**
+   * Refuses the stream with HTTP 204 No Content and no body: the way to tell a browser's {@code
+   * EventSource} (and {@code SseClient}) to stop reconnecting, e.g. when a feed has ended for good.
+   */
+  public static InitialResponse noContent() {
+    return new InitialResponse(204, List.of(), TEXT, new byte[0]);
   }
 
-  /** The HTTP status: 200 when accepted, else the rejection status. */
+  /** True when the stream may open; false for a rejection or {@link #noContent()}. */
+  public boolean accepted() {
+    return status == 200;
+  }
+
+  /** The HTTP status: 200 when accepted, 204 for {@link #noContent()}, else the rejection status. */
   public int status() {
     return status;
   }

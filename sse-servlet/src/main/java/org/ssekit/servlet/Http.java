@@ -81,6 +81,10 @@ final class Http {
 
   /** Writes an adapter's plain response (a rejection or the initial state). */
   static void write(HttpServletResponse resp, InitialResponse r) throws IOException {
+    if (r.status() == HttpServletResponse.SC_NO_CONTENT) {
+      resp.setStatus(HttpServletResponse.SC_NO_CONTENT); // no body, no Content-Length (RFC 9110)
+      return;
+    }
     byte[] body = r.body();
     resp.setStatus(r.status());
     resp.setContentType(r.contentType());

@@ -369,6 +369,8 @@ abstract class ServletStreamingContract {
                 return InitialResponse.reject(404, "no such post");
               case "boom":
                 throw new IllegalStateException("adapter bug");
+              case "ended":
+                return InitialResponse.noContent();
               default:
                 return InitialResponse.accept();
             }
@@ -391,6 +393,11 @@ abstract class ServletStreamingContract {
     }
     assertThat(get(s.uri("/posts/secret/stats"), "Accept", "text/event-stream").body())
         .isEqualTo("{\"error\":\"not yours\"}");
+    // 204 tells EventSource to stop reconnecting: no body, no stream
+    HttpResponse<String> ended = get(s.uri("/posts/ended/stats"), "Accept", "text/event-stream");
+    assertThat(ended.statusCode()).isEqualTo(204);
+    assertThat(ended.body()).isEmpty();
+    assertThat(ended.headers().firstValue("content-type")).isEmpty();
     // a path the template does not match
     assertThat(get(s.uri("/posts/1/other"), "Accept", "text/event-stream").statusCode()).isEqualTo(404);
     assertThat(r.hub().streamCount()).isZero();

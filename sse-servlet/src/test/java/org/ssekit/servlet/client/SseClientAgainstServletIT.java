@@ -211,4 +211,24 @@ class SseClientAgainstServletIT {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> attempts.get() == 1);
     assertThat(log).containsExactly("error:HTTP_STATUS");
   }
+
+  @Test
+  void stopsReconnectingWhenTheServerAnswers204() throws Exception {
+    SseRouter router = SseRouter.create();
+    AtomicInteger attempts = new AtomicInteger();
+    StreamAdapter endsAfterFirst =
+        new StreamAdapter() {
+          @Override
+          public InitialResponse initial(StreamRequest request) {
+            return attempts.incrementAndGet() == 1
+                ? InitialResponse.accept(Event.of("hello"))
+                : InitialResponse.noContent();
+          }
+        };
+    SseClient client = client(serve(router, endsAfterFirst), Duration.ofMillis(10)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> log.contains("open"));
+    router.hub().streams().forEach(EventStream::close); // the server ends the stream; the client retries
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == SseClient.State.CLOSED);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> attempts.get() == 2);
+  }
 }
