@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ssekit.testkit.TcpProxy;
 import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.Message;
@@ -63,11 +64,11 @@ class NatsOutageIT {
 
   @Test
   void streamsOnTheCutInstanceStayOpenAndReceiveEverythingInOrderAfterTheOutage() {
-    TcpProxy proxy = track(new TcpProxy(TestNats.HOST, TestNats.PORT));
+    TcpProxy proxy = track(TcpProxy.start(TestNats.HOST, TestNats.PORT));
     NatsBroker cutBroker =
         track(
             names.builder()
-                .url(proxy.url())
+                .url("nats://127.0.0.1:" + proxy.port())
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
                 .build());
     NatsBroker direct = track(names.builder().build());
@@ -126,11 +127,11 @@ class NatsOutageIT {
 
   @Test
   void publishingDuringAnOutageReturnsAtOnceAndFailsAfterTheTimeout() {
-    TcpProxy proxy = track(new TcpProxy(TestNats.HOST, TestNats.PORT));
+    TcpProxy proxy = track(TcpProxy.start(TestNats.HOST, TestNats.PORT));
     NatsBroker cutBroker =
         track(
             names.builder()
-                .url(proxy.url())
+                .url("nats://127.0.0.1:" + proxy.port())
                 .timeout(Duration.ofMillis(500))
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
                 .build());

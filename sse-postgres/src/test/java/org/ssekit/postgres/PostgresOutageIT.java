@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ssekit.testkit.TcpProxy;
 import org.ssekit.Hub;
 import org.ssekit.Message;
 import org.ssekit.StreamAdapter;
@@ -74,7 +75,7 @@ class PostgresOutageIT {
 
   @Test
   void streamsStayOpenAndReceiveEverythingPublishedDuringAnOutageInOrderOnce() throws Exception {
-    TcpProxy proxy = closeLater(new TcpProxy("127.0.0.1", 5432));
+    TcpProxy proxy = closeLater(TcpProxy.start("127.0.0.1", 5432));
     String viaProxy = Pg.urlThrough(proxy.port());
     PostgresBroker direct = closeLater(PostgresBroker.builder(Pg.URL).tablePrefix(PREFIX).build());
     PostgresBroker cutOff =
@@ -184,7 +185,7 @@ class PostgresOutageIT {
 
   @Test
   void publishFailsWithATimeoutWhenTheDatabaseStaysUnreachable() throws Exception {
-    TcpProxy proxy = closeLater(new TcpProxy("127.0.0.1", 5432));
+    TcpProxy proxy = closeLater(TcpProxy.start("127.0.0.1", 5432));
     String viaProxy = Pg.urlThrough(proxy.port());
     PostgresBroker cutOff =
         closeLater(

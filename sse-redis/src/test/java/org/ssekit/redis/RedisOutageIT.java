@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ssekit.testkit.TcpProxy;
 import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.Message;
@@ -53,7 +54,7 @@ class RedisOutageIT {
 
   @Test
   void streamsStayOpenAndReceiveWhatWasPublishedDuringAnOutageInOrderExactlyOnce() throws Exception {
-    TcpProxy proxy = closeLater(new TcpProxy(RedisTests.HOST, RedisTests.PORT));
+    TcpProxy proxy = closeLater(TcpProxy.start(RedisTests.HOST, RedisTests.PORT));
     RedisBroker cutOff =
         closeLater(
             RedisBroker.builder("redis://127.0.0.1:" + proxy.port())
@@ -111,7 +112,7 @@ class RedisOutageIT {
 
   @Test
   void countsAndLogsWhatWasTrimmedBeforeAnOutageEnded() throws Exception {
-    TcpProxy proxy = closeLater(new TcpProxy(RedisTests.HOST, RedisTests.PORT));
+    TcpProxy proxy = closeLater(TcpProxy.start(RedisTests.HOST, RedisTests.PORT));
     RedisBroker cutOff =
         closeLater(
             RedisBroker.builder("redis://127.0.0.1:" + proxy.port())

@@ -71,18 +71,21 @@ final class PublishServlet extends HttpServlet {
     String path = Http.path(req);
     Optional<Map<String, String>> params = template.match(path);
     if (params.isEmpty()) {
+      Http.closeConnection(req, resp); // answered before the body was read (also below)
       Http.error(resp, HttpServletResponse.SC_NOT_FOUND, "no publish endpoint at " + path);
       return;
     }
     router.cors().apply(req, resp);
     if (!authorized(req)) {
       resp.setHeader("WWW-Authenticate", "Bearer");
+      Http.closeConnection(req, resp);
       Http.error(resp, HttpServletResponse.SC_UNAUTHORIZED, "a valid bearer token is required");
       return;
     }
     String type = req.getContentType();
     if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
       // also forces a CORS preflight for cross-origin publishers: no simple-request form posts
+      Http.closeConnection(req, resp);
       Http.error(resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
       return;
     }

@@ -1,4 +1,4 @@
-package org.ssekit.nats;
+package org.ssekit.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,42 +10,51 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy for outage tests: listens on 127.0.0.1 (ephemeral port) and pipes every connection
- * to a target. {@link #cut()} closes every proxied connection and makes the proxy close new ones
- * at once (as a server that is down would); {@link #restore()} lets connections through again.
+ * A TCP proxy for broker outage tests: listens on 127.0.0.1 (an ephemeral port) and pipes every
+ * connection to a target. {@link #cut()} drops every proxied connection and closes new ones at
+ * once, as a server that is down would; {@link #restore()} lets connections through again. Test
+ * code only: plain blocking sockets, two daemon threads per proxied connection.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean down;
-  private volatile boolean closed;
 
-  TcpProxy(String host, int port) {
+  private TcpProxy(String host, int port) {
     this.target = new InetSocketAddress(host, port);
     try {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot listen for the proxy", e);
     }
     Thread t = new Thread(this::acceptLoop, "tcp-proxy-accept");
     t.setDaemon(true);
     t.start();
   }
 
-  int port() {
+  /** Starts a proxy to {@code host:port}. */
+  public static TcpProxy start(String host, int port) {
+    return new TcpProxy(host, port);
+  }
+
+  /** The local port clients connect to. */
+  public int port() {
     return server.getLocalPort();
   }
 
-  String url() {
-    return "nats://127.0.0.1:" + port();
+  /** How many connections were accepted and forwarded so far. */
+  public int accepted() {
+    return accepted.get();
   }
 
   /** Drops every proxied connection and refuses (closes at once) new ones until restored. */
-  void cut() {
+  public void cut() {
     down = true;
     for (Socket s : sockets) {
       closeQuietly(s);
@@ -54,34 +63,37 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Lets new connections through again. */
-  void restore() {
+  public void restore() {
     down = false;
   }
 
   private void acceptLoop() {
-    while (!closed) {
+    while (!server.isClosed()) {
       Socket client;
       try {
         client = server.accept();
       } catch (IOException e) {
-        return; // closed
+        return; // the proxy was closed
       }
       if (down) {
         closeQuietly(client);
         continue;
       }
+      Socket upstream = new Socket();
       try {
-        Socket upstream = new Socket();
         upstream.connect(target, 2000);
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
-        sockets.add(client);
-        sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
       } catch (IOException e) {
         closeQuietly(client);
+        closeQuietly(upstream);
+        continue;
       }
+      accepted.incrementAndGet();
+      sockets.add(client);
+      sockets.add(upstream);
+      pump(client, upstream);
+      pump(upstream, client);
     }
   }
 
@@ -98,7 +110,7 @@ final class TcpProxy implements AutoCloseable {
                   out.flush();
                 }
               } catch (IOException e) {
-                // one side went away: close both below
+                // one side went away, or cut() closed it: close both below
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -119,9 +131,9 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Stops listening and drops every connection. */
   @Override
   public void close() {
-    closed = true;
     cut();
     try {
       server.close();
