@@ -11,5 +11,11 @@ public enum CloseReason {
   /** The hub shut down. */
   HUB_CLOSED,
   /** A user callback or the transport failed. */
-  ERROR
+  ERROR,
+  /**
+   * The broker subscription skipped messages of the stream's topic it could not deliver ({@link
+   * Subscriber.MessageHandler#onGap}); the client reconnects with its last event id and, since
+   * the history no longer holds what follows it, gets {@link StreamAdapter#historyGap}.
+   */
+  HISTORY_GAP
 }

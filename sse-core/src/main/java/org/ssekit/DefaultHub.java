@@ -285,7 +285,7 @@ final class DefaultHub implements Hub {
           Topic subscribed = t;
           // bound to this Topic instance: a subscription still closing after its topic emptied
           // must not deliver to the streams of a newer instance of the same topic (duplicates)
-          t.subscription = broker.subscribe(name, (n, m) -> onMessage(subscribed, m));
+          t.subscription = broker.subscribe(name, new TopicHandler(subscribed));
         }
         Group g = t.groups.computeIfAbsent(s.adapter, Group::new);
         if (s.routingKey.isPresent()) {
@@ -340,6 +340,46 @@ final class DefaultHub implements Hub {
       } catch (RuntimeException e) {
         log.warn("closing the subscription of topic {} failed", t.name, e);
       }
+    }
+  }
+
+  /** The broker's deliveries to one {@link Topic} instance. */
+  private final class TopicHandler implements Subscriber.MessageHandler {
+    private final Topic topic;
+
+    TopicHandler(Topic topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void onMessage(String name, Message message) {
+      DefaultHub.this.onMessage(topic, message);
+    }
+
+    @Override
+    public void onGap(String name) {
+      DefaultHub.this.onGap(topic);
+    }
+  }
+
+  /**
+   * The broker skipped messages of {@code t}: its streams can never get them live, so close them
+   * all; each client reconnects with its last event id and the replay tells it of the gap.
+   */
+  private void onGap(Topic t) {
+    List<DefaultEventStream> victims = new ArrayList<>();
+    for (Group g : t.groups.values()) {
+      victims.addAll(g.all);
+      for (Set<DefaultEventStream> list : g.byKey.values()) {
+        victims.addAll(list);
+      }
+    }
+    log.warn(
+        "broker skipped messages of topic {}; closing its {} stream(s) so they resume",
+        t.name,
+        victims.size());
+    for (DefaultEventStream s : victims) {
+      close(s, CloseReason.HISTORY_GAP);
     }
   }
 

@@ -61,6 +61,15 @@ public interface Subscriber {
   interface MessageHandler {
     /** One message of {@code topic}. Must not throw; exceptions are logged and skipped. */
     void onMessage(String topic, Message message);
+
+    /**
+     * The subscription skipped messages of {@code topic} it could not deliver (for example, they
+     * were trimmed from the broker's history before this instance read them, during an outage
+     * longer than the history bounds). Called on the delivery thread, in order with {@link
+     * #onMessage}: before the first message after the gap. Must not throw; exceptions are logged.
+     * The default does nothing.
+     */
+    default void onGap(String topic) {}
   }
 
   /** A live subscription; closing it stops delivery. */

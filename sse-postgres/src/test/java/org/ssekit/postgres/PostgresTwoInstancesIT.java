@@ -171,10 +171,19 @@ class PostgresTwoInstancesIT {
     SseTestClient onA = a.connect(Optional.empty());
     SseTestClient witness = b.connect(Optional.empty());
     awaitLive(a, topic, List.of(onA, witness));
+    java.util.concurrent.CountDownLatch switched = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<Void> publishing =
         CompletableFuture.runAsync(
             () -> {
               for (int i = 0; i < EVENTS; i++) {
+                if (i == EVENTS / 2) {
+                  try { // the second half is published only once the client has switched
+                    switched.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
                 CompletableFuture<Message> f =
                     (i % 2 == 0 ? a : b).router.hub().publish(topic, Event.of("e" + i)).toCompletableFuture();
                 if (i % 20 == 19) {
@@ -182,12 +191,13 @@ class PostgresTwoInstancesIT {
                 }
               }
             });
-    await().atMost(WAIT).until(() -> onA.events("e").size() >= 300);
+    await().atMost(WAIT).until(() -> onA.events("e").size() >= Math.min(300, EVENTS / 2));
     onA.cancel();
     List<MessageEvent> before = onA.events("e");
     String lastSeen = before.get(before.size() - 1).lastEventId();
     assertThat(publishing).as("the switch happens while events are still being published").isNotDone();
     SseTestClient onB = b.connect(Optional.of(lastSeen));
+    switched.countDown();
     publishing.orTimeout(60, TimeUnit.SECONDS).join();
     await().atMost(WAIT).until(() -> witness.events("e").size() >= EVENTS);
     List<MessageEvent> all = witness.events("e");

@@ -308,7 +308,8 @@ final class StreamReader implements Runnable {
   /**
    * Entries are numbered 1, 2, 3, ... per topic; a jump means entries were trimmed (by length or
    * age) before this loop read them: an outage or a lag longer than the history bounds. Their
-   * messages cannot reach this instance's streams; say so once per jump.
+   * messages cannot reach this instance's streams; say so once per jump, and tell the handlers
+   * ({@link Subscriber.MessageHandler#onGap}) before the entry after the jump.
    */
   private void checkNumber(Topic t, StreamMessage<String, byte[]> e) {
     long n = Entries.number(e);
@@ -320,6 +321,16 @@ final class StreamReader implements Runnable {
               + " or was disconnected beyond the history's length or age); its streams missed them",
           lost,
           e.getStream());
+      for (Sub s : t.subs) {
+        if (s.closed) {
+          continue;
+        }
+        try {
+          s.handler.onGap(s.topic);
+        } catch (RuntimeException ex) {
+          log.warn("handler of topic {} failed on a gap", s.topic, ex);
+        }
+      }
     }
     t.number = n; // 1 after the counter restarted (the keys expired or Redis lost them)
   }

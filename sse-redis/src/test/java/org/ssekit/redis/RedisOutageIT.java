@@ -22,6 +22,7 @@ import org.ssekit.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRequest;
+import org.ssekit.Subscriber;
 import org.ssekit.testkit.BrokerAvailability;
 import org.ssekit.testkit.RecordingSink;
 
@@ -125,7 +126,20 @@ class RedisOutageIT {
         closeLater(RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).historyLength(10).build());
     String topic = "trimmed-" + UUID.randomUUID();
     List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
-    closeLater(cutOff.subscribe(topic, (t, m) -> got.add(m.payloadAsString())));
+    closeLater(
+        cutOff.subscribe(
+            topic,
+            new Subscriber.MessageHandler() {
+              @Override
+              public void onMessage(String t, Message m) {
+                got.add(m.payloadAsString());
+              }
+
+              @Override
+              public void onGap(String t) {
+                got.add("GAP " + t);
+              }
+            }));
     direct.publish(topic, Message.of("first")).toCompletableFuture().join();
     await().atMost(Duration.ofSeconds(20)).until(() -> got.size() == 1);
 
@@ -137,8 +151,11 @@ class RedisOutageIT {
     direct.publish(topic, Message.of("last")).toCompletableFuture().join();
     await().atMost(Duration.ofSeconds(20)).until(() -> got.contains("last"));
 
-    // What survived the trim arrives in order; the rest is counted, not silently skipped.
-    List<String> during = got.subList(1, got.size() - 1);
+    // The handler hears of the gap once, before what survived the trim, which arrives in order;
+    // the rest is counted, not silently skipped.
+    assertThat(got.get(1)).isEqualTo("GAP " + topic);
+    assertThat(got.stream().filter(s -> s.startsWith("GAP "))).hasSize(1);
+    List<String> during = got.subList(2, got.size() - 1);
     int firstKept = Integer.parseInt(during.get(0).substring("during-".length()));
     assertThat(firstKept).isPositive();
     assertThat(during)

@@ -148,7 +148,7 @@ abstract class ServletStreamingContract {
     }
 
     publish(r, Event.of("greeting", "hello"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
     assertThat(rec.events.get(0).type()).isEqualTo("greeting");
     assertThat(rec.events.get(0).data()).isEqualTo("hello");
   }
@@ -161,7 +161,7 @@ abstract class ServletStreamingContract {
 
     publish(r, Event.of("one\ntwo\r\nthree\rfour"));
     publish(r, Event.of("  leading spaces, ünïcödé, emoji \uD83D\uDE00, data: not a field"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 2);
     assertThat(rec.data())
         .containsExactly(
             "one\ntwo\nthree\nfour",
@@ -178,7 +178,7 @@ abstract class ServletStreamingContract {
     for (String d : sent) {
       r.hub().publish(topic, Event.of(d));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == sent.size());
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == sent.size());
     assertThat(rec.data()).containsExactlyElementsOf(sent);
   }
 
@@ -206,7 +206,7 @@ abstract class ServletStreamingContract {
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder a = open(s.uri("/events"));
     SseRecorder b = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     String streamA = r.hub().streams().iterator().next().id();
     int perThread = 500;
     List<Thread> threads = new ArrayList<>();
@@ -254,7 +254,7 @@ abstract class ServletStreamingContract {
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.commentNanos.size() >= 6);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.commentNanos.size() >= 6);
     // on a busy machine single heartbeats jitter; their mean spacing must match the period
     long spanMillis = TimeUnit.NANOSECONDS.toMillis(rec.commentNanos.get(5) - rec.commentNanos.get(0));
     assertThat(spanMillis / 5).isBetween(120L, 400L);
@@ -266,7 +266,7 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder().retry(Duration.ofMillis(2500)));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.retries.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.retries.isEmpty());
     assertThat(rec.retries).containsExactly(2500L);
   }
 
@@ -281,9 +281,9 @@ abstract class ServletStreamingContract {
       ids.add(id(publish(r, Event.of("e" + i))));
     }
     SseRecorder rec = open(s.uri("/events"), Map.of("Last-Event-ID", ids.get(1)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 3);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
     publish(r, Event.of("e6"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 4);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 4);
     assertThat(rec.data()).containsExactly("e3", "e4", "e5", "e6");
     assertThat(rec.events.get(2).lastEventId()).isEqualTo(ids.get(4));
   }
@@ -297,7 +297,7 @@ abstract class ServletStreamingContract {
       ids.add(id(publish(r, Event.of("e" + i))));
     }
     SseRecorder rec = open(s.uri("/events?lastEventId=" + ids.get(0)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 2);
     assertThat(rec.data()).containsExactly("e2", "e3");
   }
 
@@ -311,10 +311,10 @@ abstract class ServletStreamingContract {
     SseRecorder withNul = open(s.uri("/events?lastEventId=abc%00def"));
     assertThat(tooLong.status()).isEqualTo(200);
     assertThat(withNul.status()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
 
     publish(r, Event.of("live"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> tooLong.events.size() == 1 && withNul.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> tooLong.events.size() == 1 && withNul.events.size() == 1);
     // no replay of "old" and no history-gap reset: the id was treated as absent
     assertThat(tooLong.data()).containsExactly("live");
     assertThat(withNul.data()).containsExactly("live");
@@ -346,7 +346,7 @@ abstract class ServletStreamingContract {
     assertThat(curl.body()).isEqualTo("{\"post\":\"42\",\"views\":7}");
 
     SseRecorder rec = open(s.uri("/posts/42/stats"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
     assertThat(rec.events.get(0).type()).isEqualTo("stats");
     assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"42\",\"views\":7}");
   }
@@ -420,11 +420,11 @@ abstract class ServletStreamingContract {
         serve("/api/topics/*", r.handler("/api/topics/{topic}/events", topic + "-{topic}", adapter));
     SseRecorder a = open(s.uri("/api/topics/a/events?x=1"));
     SseRecorder b = open(s.uri("/api/topics/b/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount() == 2);
 
     r.hub().publish(topic + "-a", Event.of("for a"));
     r.hub().publish(topic + "-b", Event.of("for b"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> a.events.size() == 1 && b.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> a.events.size() == 1 && b.events.size() == 1);
     assertThat(a.data()).containsExactly("for a");
     assertThat(b.data()).containsExactly("for b");
     StreamRequest first = seen.stream().filter(q -> q.pathParam("topic").equals(Optional.of("a"))).findFirst().orElseThrow();
@@ -443,11 +443,11 @@ abstract class ServletStreamingContract {
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder alice = open(s.uri("/events"), Map.of("X-Test-User", "alice"));
     SseRecorder bob = open(s.uri("/events"), Map.of("X-Test-User", "bob"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
 
     assertThat(r.hub().sendToUser("alice", Event.of("private", "for alice"))).isEqualTo(1);
     r.hub().broadcast(Event.of("public"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> alice.events.size() == 2 && bob.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> alice.events.size() == 2 && bob.events.size() == 1);
     assertThat(alice.data()).containsExactly("for alice", "public");
     assertThat(bob.data()).containsExactly("public");
   }
@@ -457,9 +457,9 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder().marshaller(JacksonMarshaller.create()));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     Message m = r.publish(topic, "stats", new Stats("9", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
     assertThat(rec.events.get(0).type()).isEqualTo("stats");
     assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"9\",\"views\":3}");
     assertThat(rec.events.get(0).lastEventId()).isEqualTo(id(m));
@@ -543,7 +543,7 @@ abstract class ServletStreamingContract {
     assertThat(third.body()).contains("too many open streams");
 
     one.cancel();
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.openStreams() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.openStreams() == 1);
     SseRecorder again = open(s.uri("/events"));
     assertThat(again.status()).isEqualTo(200);
   }
@@ -569,7 +569,7 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
 
     HttpResponse<String> one = post(s.uri("/publish"), "{\"data\":\"hi\",\"event\":\"greet\",\"retry\":3000}");
     assertThat(one.statusCode()).isEqualTo(202);
@@ -583,7 +583,7 @@ abstract class ServletStreamingContract {
     assertThat(ids2.size()).isEqualTo(2);
     assertThat(ids2.get(1).asText()).isEqualTo("my-id");
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 3);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
     assertThat(rec.types()).containsExactly("greet", "message", "message");
     assertThat(rec.data()).containsExactly("hi", "{\"n\":1}", "two");
     assertThat(rec.events.get(0).lastEventId()).isEqualTo(ids1.get(0).asText());
@@ -596,7 +596,7 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
 
     List<String> bad =
         List.of(
@@ -638,7 +638,7 @@ abstract class ServletStreamingContract {
 
     // a marker published afterwards is the first and only thing the subscriber sees
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -647,7 +647,7 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     // no Content-Length: the limit must be enforced while reading
     byte[] body = ("{\"data\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> resp =
@@ -659,7 +659,7 @@ abstract class ServletStreamingContract {
             HttpResponse.BodyHandlers.ofString());
     assertThat(resp.statusCode()).isEqualTo(413);
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -682,9 +682,9 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(200)));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     rec.cancel();
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0 && r.openStreams() == 0);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 0 && r.openStreams() == 0);
   }
 
   @Test
@@ -693,7 +693,7 @@ abstract class ServletStreamingContract {
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder a = open(s.uri("/events"));
     SseRecorder b = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     for (int i = 0; i < 100; i++) {
       r.hub().broadcast(Event.of("last-" + i));
     }
@@ -717,7 +717,7 @@ abstract class ServletStreamingContract {
     TestServer s = serve(Map.of("/events", servlet, "/other", other));
     SseRecorder a = open(s.uri("/events"));
     SseRecorder b = open(s.uri("/other"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     for (int i = 0; i < 50; i++) {
       r.hub().broadcast(Event.of("last-" + i));
     }
@@ -728,7 +728,7 @@ abstract class ServletStreamingContract {
         .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "last-" + i).collect(Collectors.toList()));
     // the other servlet's stream is untouched
     r.hub().broadcast(Event.of("still here"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> b.data().contains("still here"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> b.data().contains("still here"));
     assertThat(b.done).isNotDone();
     assertThat(r.openStreams()).isEqualTo(1);
   }
@@ -742,15 +742,15 @@ abstract class ServletStreamingContract {
       SseRecorder rec;
       try {
         rec = open(s.uri("/events"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
         r.hub().publish(topic, Event.of("round " + round));
-        await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
       } finally {
         s.close(); // destroy() ends the servlet's streams
       }
       rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
       assertThat(r.openStreams()).isZero();
-      await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 0);
+      await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 0);
       await().atMost(Duration.ofSeconds(10)).until(() -> threads(JettyServer.POOL) + threads(TomcatServer.POOL) == 0);
     }
     r.close(); // the hub it built, its heartbeat thread and broker pool go with it
