@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * so topics proceed in parallel while each stays ordered. The default executor is a pool of
  * {@code max(2, availableProcessors)} daemon threads named {@code ssekit-dispatch-N}, shut down
  * by {@link #close()}; an injected executor is left running.
+ *
+ * <p>{@link #subscribeGroup} members of one group take the topic's messages in turn (round robin
+ * over the members live when the message is delivered), on the same dispatch task as the plain
+ * subscribers, so a group handler must not block for long either. Messages published while a group
+ * has no member are not handled by it. Delivery is exactly once within this JVM.
  */
 public final class InMemoryBroker implements Broker {
 
@@ -116,6 +121,25 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
+  public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new IllegalStateException("broker is closed");
+    }
+    Topic t = topics.computeIfAbsent(topic, Topic::new);
+    Handler h = new Handler(handler);
+    Group g;
+    synchronized (t) {
+      h.since = t.seq + 1;
+      g = t.groups.computeIfAbsent(group, k -> new Group());
+      g.members.add(h);
+    }
+    return () -> g.members.remove(h);
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true) && ownExecutor != null) {
       ownExecutor.shutdown();
@@ -129,6 +153,25 @@ public final class InMemoryBroker implements Broker {
 
     Handler(MessageHandler handler) {
       this.handler = handler;
+    }
+  }
+
+  /** The members of one consumer group of a topic and whose turn is next. */
+  private static final class Group {
+    final CopyOnWriteArrayList<Handler> members = new CopyOnWriteArrayList<>();
+    int next; // only touched by the topic's single dispatch task
+
+    /** The member to hand message {@code seq} to, or null when no live member may see it. */
+    @Nullable Handler take(long seq) {
+      Object[] m = members.toArray();
+      for (int i = 0; i < m.length; i++) {
+        Handler h = (Handler) m[(next + i) % m.length];
+        if (h.since <= seq) {
+          next = (next + i + 1) % m.length;
+          return h;
+        }
+      }
+      return null;
     }
   }
 
@@ -147,6 +190,7 @@ public final class InMemoryBroker implements Broker {
   private final class Topic implements Runnable {
     private final String name;
     private final CopyOnWriteArrayList<Handler> handlers = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
     private long seq; // guarded by this
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -188,16 +232,26 @@ public final class InMemoryBroker implements Broker {
           if (q.seq < h.since) {
             continue; // published before this subscription existed
           }
-          try {
-            h.handler.onMessage(name, q.message);
-          } catch (RuntimeException e) {
-            log.warn("handler of topic {} failed on {}", name, q.message, e);
+          deliver(h, q.message);
+        }
+        for (Group g : groups.values()) {
+          Handler h = g.take(q.seq);
+          if (h != null) {
+            deliver(h, q.message);
           }
         }
       }
       scheduled.set(false);
       if (!queue.isEmpty() && !closed.get()) {
         schedule();
+      }
+    }
+
+    private void deliver(Handler h, Message message) {
+      try {
+        h.handler.onMessage(name, message);
+      } catch (RuntimeException e) {
+        log.warn("handler of topic {} failed on {}", name, message, e);
       }
     }
   }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -44,7 +45,7 @@ final class DemoServer implements AutoCloseable {
   private final Broker broker;
 
   private DemoServer(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
-    this.broker = Brokers.open(options.broker());
+    this.broker = Brokers.open(options.broker(), options.brokerPrefix());
     this.hub = Hub.builder().broker(broker).retry(Duration.ofSeconds(2)).build();
     SseRouter.Builder rb = SseRouter.builder().hub(hub);
     if (publishToken != null && !publishToken.isBlank()) {
@@ -84,11 +85,15 @@ final class DemoServer implements AutoCloseable {
         new ServletHolder("webjars", new StaticServlet("META-INF/resources/webjars/", "public, max-age=86400")),
         "/webjars/*");
 
-    microblog = MicroblogApp.create(hub, templates);
+    boolean memory = Brokers.kind(options.broker()) == Brokers.Kind.MEMORY;
+    microblog = memory ? MicroblogApp.create(hub, templates) : MicroblogApp.shared(hub, templates);
     microblog.mount(context, router);
     notifications = NotificationsApp.create(hub, templates, clock);
     notifications.mount(context, router);
-    dashboard = DashboardApp.start(hub, templates, clock, samplePeriod);
+    // the dashboard shows this JVM: on a shared broker each instance samples to a topic of its own
+    String dashboardTopic =
+        memory ? DashboardApp.TOPIC : DashboardApp.TOPIC + "-" + UUID.randomUUID().toString().substring(0, 8);
+    dashboard = DashboardApp.start(hub, templates, clock, samplePeriod, dashboardTopic);
     dashboard.mount(context, router);
     audit = AuditApp.create(hub, templates, clock);
     audit.mount(context, router);
@@ -107,7 +112,8 @@ final class DemoServer implements AutoCloseable {
 
   /**
    * Starts the server: binds {@code options.host():options.port()}, opens the broker, mounts the
-   * apps. {@code publishToken} (when not null or blank) protects the publish API.
+   * apps. On a distributed broker the microblog counts through the broker ({@link
+   * MicroblogApp#shared}), so several servers on one broker show the same counts. {@code publishToken} (when not null or blank) protects the publish API.
    *
    * @throws IllegalArgumentException if the broker URL is not supported
    * @throws Exception if Jetty cannot start (e.g. the port is taken)
@@ -163,6 +169,7 @@ final class DemoServer implements AutoCloseable {
       log.warn("stopping jetty failed", e);
     }
     dashboard.close();
+    microblog.close();
     hub.close();
     broker.close();
   }

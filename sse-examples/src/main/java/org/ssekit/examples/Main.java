@@ -6,9 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the ssekit demo: {@code java -jar sse-examples.jar [--host ADDRESS] [--port PORT]}.
- * Four apps (microblog, notifications, dashboard, audit feed) and the topic API on one embedded
- * Jetty, with the in-memory broker and history. Stops on Ctrl-C (SIGINT) or SIGTERM.
+ * Starts the ssekit demo: {@code java -jar sse-examples.jar [--host ADDRESS] [--port PORT]
+ * [--broker URL] [--broker-prefix NAME]}. Four apps (microblog, notifications, dashboard, audit
+ * feed) and the topic API on one embedded Jetty, with the in-memory broker and history by default
+ * or a Redis, NATS or PostgreSQL broker shared with other instances. Stops on Ctrl-C (SIGINT) or
+ * SIGTERM.
  */
 public final class Main {
 
@@ -20,8 +22,9 @@ public final class Main {
   private Main() {}
 
   /**
-   * Runs the demo until the JVM is asked to stop. Exits with status 2 on a bad command line and 1
-   * when the server cannot start.
+   * Runs the demo until the JVM is asked to stop. Exits with status 2 on a bad command line
+   * (including an unknown broker scheme) and 1 when the server cannot start (including a broker
+   * that cannot be reached).
    */
   public static void main(String[] args) throws InterruptedException {
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {

@@ -7,17 +7,24 @@ import java.util.Objects;
  *
  * @param host the address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface)
  * @param port the port (default 8080; 0 picks a free one)
- * @param broker the broker: {@code memory} (default, the only one this build has)
+ * @param broker the broker URL: {@code memory} (default), {@code redis://…}, {@code nats://…},
+ *     {@code postgresql://…} or {@code jdbc:postgresql://…}
+ * @param brokerPrefix the key/subject/table prefix on a distributed broker; empty for the broker's
+ *     default. Instances that share events use the same prefix.
  */
-record Options(String host, int port, String broker) {
+record Options(String host, int port, String broker, String brokerPrefix) {
 
   static final String USAGE =
       String.join(
           "\n",
-          "usage: java -jar sse-examples.jar [--host ADDRESS] [--port PORT] [--broker URL]",
-          "  --host ADDRESS  address to bind (default 127.0.0.1; 0.0.0.0 for every interface)",
-          "  --port PORT     port to listen on (default 8080; 0 picks a free port)",
-          "  --broker URL    where events fan out (default memory: in-process broker and history)",
+          "usage: java -jar sse-examples.jar [--host ADDRESS] [--port PORT] [--broker URL] [--broker-prefix NAME]",
+          "  --host ADDRESS        address to bind (default 127.0.0.1; 0.0.0.0 for every interface)",
+          "  --port PORT           port to listen on (default 8080; 0 picks a free port)",
+          "  --broker URL          where events fan out: memory (default: in-process broker and history),",
+          "                        redis://HOST:PORT, nats://HOST:PORT, postgresql://USER[:PASSWORD]@HOST:PORT/DB",
+          "                        or jdbc:postgresql://HOST:PORT/DB?user=USER; instances on one broker share events",
+          "  --broker-prefix NAME  key/subject/table prefix on the broker (lower-case letters, digits, _;",
+          "                        default: the broker module's own); instances that share events use the same one",
           "environment:",
           "  SSEKIT_PUBLISH_TOKEN  when set, POST /api/topics/{topic}/events needs",
           "                        'Authorization: Bearer <token>'");
@@ -25,9 +32,20 @@ record Options(String host, int port, String broker) {
   Options {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(broker, "broker");
+    Objects.requireNonNull(brokerPrefix, "brokerPrefix");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0 to 65535: " + port);
     }
+    Brokers.kind(broker); // fails on an unknown scheme
+    if (!brokerPrefix.isEmpty() && !brokerPrefix.matches("[a-z][a-z0-9_]{0,29}")) {
+      throw new IllegalArgumentException(
+          "--broker-prefix must be a lower-case letter then up to 29 letters, digits or _: " + brokerPrefix);
+    }
+  }
+
+  /** Options with the broker's default prefix. */
+  Options(String host, int port, String broker) {
+    this(host, port, broker, "");
   }
 
   /** The defaults: 127.0.0.1:8080, in-memory broker. */
@@ -44,6 +62,7 @@ record Options(String host, int port, String broker) {
     String host = "127.0.0.1";
     int port = 8080;
     String broker = "memory";
+    String prefix = "";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String name = a;
@@ -53,7 +72,7 @@ record Options(String host, int port, String broker) {
         name = a.substring(0, eq);
         value = a.substring(eq + 1);
       }
-      if (!name.equals("--host") && !name.equals("--port") && !name.equals("--broker")) {
+      if (!name.equals("--host") && !name.equals("--port") && !name.equals("--broker") && !name.equals("--broker-prefix")) {
         throw new IllegalArgumentException("unknown option: " + a);
       }
       if (value == null) {
@@ -71,9 +90,10 @@ record Options(String host, int port, String broker) {
             throw new IllegalArgumentException("--port must be a number: " + value);
           }
         }
+        case "--broker-prefix" -> prefix = value;
         default -> broker = value;
       }
     }
-    return new Options(host, port, broker);
+    return new Options(host, port, broker, prefix);
   }
 }

@@ -80,7 +80,7 @@ class DemoServerTest {
 
   @Test
   void refusesBrokersThisBuildDoesNotHave() {
-    assertThatThrownBy(() -> Main.start(new Options("127.0.0.1", 0, "redis://localhost:6379"), Map.of()))
+    assertThatThrownBy(() -> Main.start(new Options("127.0.0.1", 0, "kafka://localhost:9092"), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not supported");
   }

@@ -25,4 +25,22 @@ class OptionsTest {
     assertThatThrownBy(() -> Options.parse("--port", "http")).hasMessageContaining("must be a number");
     assertThatThrownBy(() -> Options.parse("--port", "70000")).hasMessageContaining("0 to 65535");
   }
+
+  @Test
+  void acceptsTheBrokerSchemesOfTheThreeModulesAndAPrefix() {
+    assertThat(Options.parse("--broker", "redis://127.0.0.1:6379", "--broker-prefix", "demo_1"))
+        .isEqualTo(new Options("127.0.0.1", 8080, "redis://127.0.0.1:6379", "demo_1"));
+    assertThat(Brokers.kind("nats://127.0.0.1:4222")).isEqualTo(Brokers.Kind.NATS);
+    assertThat(Brokers.kind("postgresql://postgres@127.0.0.1:5432/test")).isEqualTo(Brokers.Kind.POSTGRES);
+    assertThat(Brokers.kind("jdbc:postgresql://127.0.0.1:5432/test?user=postgres")).isEqualTo(Brokers.Kind.POSTGRES);
+    assertThat(Brokers.kind("memory")).isEqualTo(Brokers.Kind.MEMORY);
+  }
+
+  @Test
+  void rejectsUnknownBrokerSchemesAndBadPrefixes() {
+    assertThatThrownBy(() -> Options.parse("--broker", "kafka://localhost:9092"))
+        .hasMessageContaining("not supported")
+        .hasMessageContaining("redis://");
+    assertThatThrownBy(() -> Options.parse("--broker-prefix", "Bad-Prefix")).hasMessageContaining("--broker-prefix");
+  }
 }

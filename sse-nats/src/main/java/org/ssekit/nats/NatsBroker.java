@@ -253,6 +253,7 @@ public final class NatsBroker implements Broker {
    * @throws IllegalStateException or {@link UncheckedIOException} when JetStream refuses or does
    *     not answer
    */
+  @Override
   public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");

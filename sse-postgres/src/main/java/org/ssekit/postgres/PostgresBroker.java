@@ -350,6 +350,7 @@ public final class PostgresBroker implements Broker {
    *
    * @throws IllegalStateException if the database cannot be reached or the broker is closed
    */
+  @Override
   public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");

@@ -254,6 +254,7 @@ public final class RedisBroker implements Broker {
    *
    * @throws io.lettuce.core.RedisException if Redis cannot be reached
    */
+  @Override
   public Subscription subscribeGroup(String topic, String group, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");

@@ -26,7 +26,9 @@ import org.ssekit.json.JacksonMarshaller;
 
 /**
  * The live dashboard: once a second a {@link Sample} of this JVM (CPU load, heap, open streams) is
- * published as JSON to topic {@value #TOPIC}; the page draws it as a chart.
+ * published as JSON to topic {@value #TOPIC} (or the topic given to {@link #start(Hub, Templates,
+ * Clock, Duration, String)}); the page draws it as a chart. The figures are this JVM's, so
+ * instances sharing a distributed broker each use a topic of their own.
  *
  * <ul>
  *   <li>{@code GET /dashboard} is the page (its chart script is {@code /static/dashboard.js}).
@@ -50,9 +52,11 @@ public final class DashboardApp implements AutoCloseable {
   private final Sampler sampler;
   private final Marshaller json = JacksonMarshaller.create();
   private final ScheduledExecutorService timer;
+  private final String topic;
 
-  private DashboardApp(Hub hub, Templates templates, Clock clock, Duration period) {
+  private DashboardApp(Hub hub, Templates templates, Clock clock, Duration period, String topic) {
     this.hub = hub;
+    this.topic = topic;
     this.templates = templates;
     this.sampler = Sampler.of(clock, hub::streamCount, 60);
     this.timer =
@@ -65,8 +69,13 @@ public final class DashboardApp implements AutoCloseable {
     timer.scheduleAtFixedRate(this::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Starts sampling every {@code period} and publishing each sample. */
+  /** Starts sampling every {@code period} and publishing each sample to {@value #TOPIC}. */
   public static DashboardApp start(Hub hub, Templates templates, Clock clock, Duration period) {
+    return start(hub, templates, clock, period, TOPIC);
+  }
+
+  /** Starts sampling every {@code period} and publishing each sample to {@code topic}. */
+  public static DashboardApp start(Hub hub, Templates templates, Clock clock, Duration period, String topic) {
     Objects.requireNonNull(period, "period");
     if (period.toMillis() < 1) {
       throw new IllegalArgumentException("period must be at least 1 ms: " + period);
@@ -75,13 +84,14 @@ public final class DashboardApp implements AutoCloseable {
         Objects.requireNonNull(hub, "hub"),
         Objects.requireNonNull(templates, "templates"),
         Objects.requireNonNull(clock, "clock"),
-        period);
+        period,
+        Objects.requireNonNull(topic, "topic"));
   }
 
   private void tick() {
     try {
       Sample s = sampler.sample();
-      hub.publish(TOPIC, Event.of("sample", json.marshal(s)));
+      hub.publish(topic, Event.of("sample", json.marshal(s)));
     } catch (RuntimeException e) {
       log.warn("dashboard sample failed", e); // keep the schedule alive
     }
@@ -101,7 +111,7 @@ public final class DashboardApp implements AutoCloseable {
               }
             }),
         "/dashboard");
-    ServletHolder stream = new ServletHolder("dashboard-stream", router.handler(TOPIC, new SamplesAdapter()));
+    ServletHolder stream = new ServletHolder("dashboard-stream", router.handler(topic, new SamplesAdapter()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/dashboard/stream");
   }

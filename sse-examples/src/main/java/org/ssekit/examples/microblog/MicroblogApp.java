@@ -11,8 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.Event;
+import org.ssekit.EventStream;
 import org.ssekit.Hub;
+import org.ssekit.Message;
+import org.ssekit.Subscriber.Subscription;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.Templates;
 import org.ssekit.servlet.SseRouter;
@@ -28,28 +34,100 @@ import org.ssekit.servlet.SseRouter;
  *       it for an EventSource (see {@link StatsAdapter}).
  * </ul>
  *
- * <p>Every change renders the stats fragment once, with the changed counter marked for the
- * highlight animation, and publishes it to topic {@value #TOPIC} with the post id as routing key.
+ * <p><b>One instance</b> ({@link #create}): every change renders the stats fragment once, with
+ * the changed counter marked for the highlight animation, and publishes it to topic {@value
+ * #TOPIC} with the post id as routing key.
+ *
+ * <p><b>Several instances on one broker</b> ({@link #shared}): counting goes through the broker so
+ * that every instance shows the same counts and each view is counted once.
+ *
+ * <ol>
+ *   <li>Opening a post publishes a message (the post id) to the work topic {@value #VIEWS_TOPIC}.
+ *   <li>The "count a view" handler is subscribed with {@link
+ *       org.ssekit.Subscriber#subscribeGroup subscribeGroup}({@value #VIEWS_TOPIC}, {@value
+ *       #COUNTER_GROUP}): each view message is handled by one instance only (the broker's consumer
+ *       group), which publishes one count message ({@code "<post id> views"}) to {@value
+ *       #COUNTS_TOPIC}. A reaction publishes its count message ({@code "<post id> <reaction>"})
+ *       directly.
+ *   <li>Every instance has its own plain subscription to {@value #COUNTS_TOPIC} and applies each
+ *       count message to its copy of the counters, then renders the fragment and queues it on its
+ *       own viewers of that post ({@link Hub#streams()}, {@link EventStream#send}).
+ * </ol>
+ *
+ * <p>Trade-off (chosen for a demo without a database): the counts live in each instance's memory
+ * and are the fold of the count messages in the broker's log order, so all instances show the same
+ * totals after the same messages and no concurrent update is lost. An instance started later
+ * counts only from its start (it does not rebuild older counts), and the live stats events carry
+ * no event id (a reconnecting viewer gets the current fragment as its first event instead). A real
+ * application would let the group handler update a shared database ({@code views = views + 1})
+ * and publish the totals it returns. Delivery to a group is at least once on the distributed
+ * brokers: a view whose handler died before acknowledging is counted again by another instance.
  */
-public final class MicroblogApp {
+public final class MicroblogApp implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MicroblogApp.class);
 
   /** The hub topic of stats updates. */
   public static final String TOPIC = "microblog";
 
+  /** The work topic a view is published to when the app is {@link #shared}. */
+  public static final String VIEWS_TOPIC = "post-views";
+
+  /** The consumer group of the "count a view" handlers of all instances. */
+  public static final String COUNTER_GROUP = "view-counter";
+
+  /** The topic of count messages every {@link #shared} instance applies. */
+  public static final String COUNTS_TOPIC = "microblog-counts";
+
   private final Hub hub;
   private final Templates templates;
   private final Microblog blog;
+  private final boolean shared;
+  private volatile @Nullable Subscription counts;
+  private volatile @Nullable Subscription counter;
 
-  private MicroblogApp(Hub hub, Templates templates, List<Post> posts) {
-    this.hub = hub;
-    this.templates = templates;
-    this.blog = Microblog.of(posts, this::publish);
+  private MicroblogApp(Hub hub, Templates templates, List<Post> posts, boolean shared) {
+    this.hub = Objects.requireNonNull(hub, "hub");
+    this.templates = Objects.requireNonNull(templates, "templates");
+    this.shared = shared;
+    this.blog = Microblog.of(posts, shared ? this::sendToViewers : this::publish);
   }
 
-  /** The app on {@code hub} with the sample posts. */
+  /** The app on {@code hub} with the sample posts, counting in this instance's memory. */
   public static MicroblogApp create(Hub hub, Templates templates) {
-    return new MicroblogApp(
-        Objects.requireNonNull(hub, "hub"), Objects.requireNonNull(templates, "templates"), Microblog.samplePosts());
+    return new MicroblogApp(hub, templates, Microblog.samplePosts(), false);
+  }
+
+  /**
+   * The app on {@code hub} with the sample posts, counting through the hub's broker so that every
+   * instance on that broker shows the same counts (see the class javadoc). Subscribes before it
+   * returns (blocking on the broker's round trips); {@link #close} unsubscribes.
+   *
+   * @throws UnsupportedOperationException if the broker has no consumer groups
+   */
+  public static MicroblogApp shared(Hub hub, Templates templates) {
+    MicroblogApp app = new MicroblogApp(hub, templates, Microblog.samplePosts(), true);
+    app.counts = hub.broker().subscribe(COUNTS_TOPIC, app::applyCount);
+    try {
+      app.counter = hub.broker().subscribeGroup(VIEWS_TOPIC, COUNTER_GROUP, app::countView);
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  /** Unsubscribes a {@link #shared} app from the broker; idempotent, nothing to do otherwise. */
+  @Override
+  public void close() {
+    Subscription c = counter;
+    if (c != null) {
+      c.close();
+    }
+    Subscription s = counts;
+    if (s != null) {
+      s.close();
+    }
   }
 
   /** The posts and counters. */
@@ -69,6 +147,77 @@ public final class MicroblogApp {
   private void publish(PostStats stats, String changed) {
     String html = templates.render("microblog/stats.jte", new StatsView(stats, changed));
     hub.publish(TOPIC, String.valueOf(stats.postId()), Event.of(StatsAdapter.EVENT, html));
+  }
+
+  /**
+   * Counts a view of existing post {@code id} and returns the counters to render: locally the view
+   * is counted already; shared, it is published to the work topic and its count arrives over the
+   * stats stream.
+   */
+  PostStats view(long id) {
+    if (!shared) {
+      return blog.view(id).orElseThrow();
+    }
+    publishQuietly(VIEWS_TOPIC, Message.of(String.valueOf(id)));
+    return blog.stats(id).orElseThrow();
+  }
+
+  /** Counts a reaction: locally, or as a count message every shared instance applies. */
+  void react(long id, Reaction reaction) {
+    if (shared) {
+      publishQuietly(COUNTS_TOPIC, Message.of(id + " " + reaction.id()));
+    } else {
+      blog.react(id, reaction);
+    }
+  }
+
+  private void publishQuietly(String topic, Message message) {
+    hub.broker()
+        .publish(topic, message)
+        .whenComplete(
+            (m, e) -> {
+              if (e != null) {
+                log.warn("publishing to {} failed: {}", topic, e.toString());
+              }
+            });
+  }
+
+  /** The "count a view" handler: runs on one instance per view (consumer group). */
+  private void countView(String topic, Message message) {
+    Optional<Long> id = parseId(message.payloadAsString());
+    if (id.isEmpty() || blog.post(id.get()).isEmpty()) {
+      log.warn("ignoring a view of an unknown post: {}", message);
+      return;
+    }
+    publishQuietly(COUNTS_TOPIC, Message.of(id.get() + " " + StatsView.VIEWS));
+  }
+
+  /** Applies one count message to this instance's counters (every instance gets every one). */
+  private void applyCount(String topic, Message message) {
+    String[] parts = message.payloadAsString().split(" ", 2);
+    Optional<Long> id = parts.length == 2 ? parseId(parts[0]) : Optional.empty();
+    if (id.isEmpty()) {
+      log.warn("ignoring a malformed count message: {}", message);
+      return;
+    }
+    if (parts[1].equals(StatsView.VIEWS)) {
+      blog.view(id.get());
+    } else {
+      Reaction.parse(parts[1]).ifPresentOrElse(
+          r -> blog.react(id.get(), r), () -> log.warn("ignoring an unknown reaction: {}", message));
+    }
+  }
+
+  /** Queues the changed fragment on this instance's viewers of the post (shared mode). */
+  private void sendToViewers(PostStats stats, String changed) {
+    String html = templates.render("microblog/stats.jte", new StatsView(stats, changed));
+    Event event = Event.of(StatsAdapter.EVENT, html);
+    Optional<Long> post = Optional.of(stats.postId());
+    for (EventStream s : hub.streams()) {
+      if (s.topic().equals(TOPIC) && StatsAdapter.postId(s.request()).equals(post)) {
+        s.send(event);
+      }
+    }
   }
 
   static Optional<Long> parseId(String s) {
@@ -122,7 +271,7 @@ public final class MicroblogApp {
         Http.error(resp, 404, "no such post");
         return;
       }
-      PostStats stats = blog.view(post.get().id()).orElseThrow();
+      PostStats stats = view(post.get().id());
       templates.write(resp, "microblog/post.jte", new PostPage(post.get(), StatsView.of(stats)));
     }
 
@@ -139,11 +288,12 @@ public final class MicroblogApp {
         Http.error(resp, 400, "unknown reaction: " + parts[3]);
         return;
       }
-      Optional<PostStats> stats = id.flatMap(i -> blog.react(i, reaction.get()));
-      if (stats.isEmpty()) {
+      Optional<Post> post = id.flatMap(blog::post);
+      if (post.isEmpty()) {
         Http.error(resp, 404, "no such post");
         return;
       }
+      react(post.get().id(), reaction.get());
       resp.setStatus(204);
     }
   }
