@@ -132,7 +132,7 @@ final class DefaultHub implements Hub {
     if (closed.get()) {
       close(s, CloseReason.HUB_CLOSED); // lost a race with close(): do not leak the stream
     }
-    if (s.closed.get()) {
+    if (s.isClosed()) {
       unregister(s); // closed while registering (a failing sink or adapter): free it for sure
     }
     for (HubListener l : listeners) {
@@ -142,9 +142,9 @@ final class DefaultHub implements Hub {
         log.warn("hub listener {} failed on connected", l, e);
       }
     }
-    Object pending = s.notified.getAndSet(DefaultEventStream.CONNECTED);
-    if (pending instanceof CloseReason) {
-      notifyClosed(s, (CloseReason) pending); // closed during open: tell it after connected
+    CloseReason pending = s.connectedNotified();
+    if (pending != null) {
+      notifyClosed(s, pending); // closed during open: tell it after connected
     }
     return s;
   }
@@ -260,12 +260,35 @@ final class DefaultHub implements Hub {
    * cost O(1), not a copy of n references (which made closing 10,000 streams quadratic).
    */
   private static final class Group {
+    private static final DefaultEventStream[] NONE = new DefaultEventStream[0];
+
     final StreamAdapter adapter;
     final Set<DefaultEventStream> all = ConcurrentHashMap.newKeySet();
     final ConcurrentHashMap<String, Set<DefaultEventStream>> byKey = new ConcurrentHashMap<>();
+    /**
+     * {@link #all} as an array for deliveries, rebuilt by the first delivery after a change:
+     * walking an array is cheaper than walking a concurrent set, and a burst of opens or closes
+     * costs one rebuild, not one copy per change.
+     */
+    private volatile DefaultEventStream[] snapshot = NONE;
+    /** Set (under the topic's lock) when {@link #all} changed since the snapshot was taken. */
+    volatile boolean changed;
 
     Group(StreamAdapter adapter) {
       this.adapter = adapter;
+    }
+
+    /** The streams taking all messages, as of the last change before this call. */
+    DefaultEventStream[] all(Topic t) {
+      if (changed) {
+        synchronized (t) {
+          if (changed) {
+            changed = false; // before reading the set: a change during the copy marks it again
+            snapshot = all.toArray(NONE);
+          }
+        }
+      }
+      return snapshot;
     }
 
     boolean isEmpty() {
@@ -292,6 +315,7 @@ final class DefaultHub implements Hub {
           g.byKey.computeIfAbsent(s.routingKey.get(), k -> ConcurrentHashMap.newKeySet()).add(s);
         } else {
           g.all.add(s);
+          g.changed = true;
         }
         t.count++;
         return;
@@ -320,6 +344,7 @@ final class DefaultHub implements Hub {
         }
       } else {
         removed = g.all.remove(s);
+        g.changed |= removed;
       }
       if (!removed) {
         return;
@@ -386,7 +411,9 @@ final class DefaultHub implements Hub {
   /** The broker's delivery of one message: route it to the streams that want it. */
   private void onMessage(Topic t, Message message) {
     for (Group g : t.groups.values()) {
-      deliver(g.all, message);
+      for (DefaultEventStream s : g.all(t)) {
+        deliver(s, message);
+      }
       if (g.byKey.isEmpty()) {
         continue;
       }
@@ -412,11 +439,15 @@ final class DefaultHub implements Hub {
 
   private void deliver(Set<DefaultEventStream> list, Message message) {
     for (DefaultEventStream s : list) {
-      if (s.resume != null && !admitWhileResuming(s, message)) {
-        continue;
-      }
-      deliverTo(s, message, false);
+      deliver(s, message);
     }
+  }
+
+  private void deliver(DefaultEventStream s, Message message) {
+    if (s.isClosed() || (s.resume != null && !admitWhileResuming(s, message))) {
+      return; // a snapshot may still hold a stream that has just closed: skip it quietly
+    }
+    deliverTo(s, message, false);
   }
 
   /** Maps {@code m} through the stream's adapter and queues it; false if that closed the stream. */
@@ -572,12 +603,12 @@ final class DefaultHub implements Hub {
 
   /** The one path every close takes: frees the stream, tells the sink, then the listeners. */
   void close(DefaultEventStream s, CloseReason reason) {
-    if (!s.closed.compareAndSet(false, true)) {
+    if (!s.markClosed()) {
       return;
     }
     unregister(s);
     s.closed(reason);
-    if (s.notified.compareAndSet(null, reason)) {
+    if (s.deferCloseNotification(reason)) {
       return; // open() has not told the listeners of the connection yet; it tells both, in order
     }
     notifyClosed(s, reason);

@@ -33,14 +33,16 @@ import org.slf4j.LoggerFactory;
  * <p>Writes only happen when {@link ServletOutputStream#isReady()} is true. A false {@code
  * isReady()} obliges the container to call {@link #onWritePossible()} later, so the owner simply
  * returns. Several queued events are copied into one buffer and written at once, then flushed;
- * a single event is written straight from its shared encoded bytes. The buffer is reused only after
- * {@code isReady()} confirmed the previous write completed.
+ * a single event is written straight from its shared encoded bytes. The batch buffer is borrowed
+ * from the router's {@link BufferPool} and reused, or given back when nothing more is queued, only
+ * after {@code isReady()} confirmed that the container has taken every byte written so far (a
+ * container may keep a reference to a written array until a non-blocking write completes).
  */
 final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   private static final Logger log = LoggerFactory.getLogger(StreamWriter.class);
 
-  /** Size of the coalescing buffer, allocated when a connection first has two events waiting. */
+  /** Size of the coalescing buffers, borrowed when a connection has two events waiting. */
   static final int BATCH_BYTES = 8192;
 
   /** Batches one stream may write before it yields its write task to other woken streams. */
@@ -62,6 +64,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   private volatile boolean failed;
 
   // Owned by the thread holding wip:
+  /** The borrowed batch buffer, null while the stream is idle. */
   private byte @Nullable [] buffer;
   private @Nullable Event carry;
   /** Bytes were written since the last flush; starts true so the headers go out at once. */
@@ -234,6 +237,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
           dirty = false;
           continue;
         }
+        // isReady() after the flush: the container holds no reference to the batch buffer
         if (batches == BATCHES_PER_TURN) {
           return true;
         }
@@ -241,6 +245,10 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
           batches++;
           dirty = true;
           continue;
+        }
+        if (buffer != null) {
+          dispatcher.buffers().release(buffer); // idle: give the batch buffer back
+          buffer = null;
         }
         if (closing) {
           finish(); // everything queued before the close is written and flushed
@@ -270,7 +278,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       return true;
     }
     if (buf == null) {
-      buf = new byte[BATCH_BYTES];
+      buf = dispatcher.buffers().acquire();
       buffer = buf;
     }
     int len = first.copyTo(buf, 0);
@@ -293,7 +301,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       return;
     }
     carry = null;
-    buffer = null;
+    buffer = null; // not given back: a failed write may still reference it
     StreamConnection c = connection;
     if (c != null) {
       c.close(CloseReason.CLIENT_GONE); // no-op when the hub closed it first

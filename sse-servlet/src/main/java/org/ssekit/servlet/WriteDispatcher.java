@@ -25,9 +25,17 @@ final class WriteDispatcher {
   private final ConcurrentLinkedQueue<StreamWriter> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   private final int max;
+  private final BufferPool buffers;
 
   WriteDispatcher(int max) {
     this.max = max;
+    // enough idle buffers for every write task and container callback to have one at hand
+    this.buffers = new BufferPool(StreamWriter.BATCH_BYTES, Math.max(64, 16 * max));
+  }
+
+  /** The batch buffers of this router's writers. */
+  BufferPool buffers() {
+    return buffers;
   }
 
   /** Queues {@code w}, which its caller just took ownership of, and makes sure a task runs. */
