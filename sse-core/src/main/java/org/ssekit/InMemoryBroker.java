@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * over the members live when the message is delivered), on the same dispatch task as the plain
  * subscribers, so a group handler must not block for long either. Messages published while a group
  * has no member are not handled by it. Delivery is exactly once within this JVM.
+ *
+ * <p>Each topic's delivery backlog is bounded ({@link Builder#maxBacklog}, default {@value
+ * #DEFAULT_MAX_BACKLOG} messages): when publishers outrun the delivery of a topic, a publish
+ * beyond the bound fails at once with a {@link RejectedExecutionException} and is neither kept in
+ * the history nor delivered, so memory stays bounded and the publisher learns it must slow down.
  */
 public final class InMemoryBroker implements Broker {
 
@@ -43,14 +48,19 @@ public final class InMemoryBroker implements Broker {
   /** Default age bound of the history kept by {@link #create()}. */
   public static final Duration DEFAULT_HISTORY_AGE = Duration.ofMinutes(15);
 
+  /** Default bound of the messages of one topic waiting for delivery. */
+  public static final int DEFAULT_MAX_BACKLOG = 10_000;
+
   private final @Nullable EventLog history;
+  private final int maxBacklog;
   private final Executor executor;
   private final @Nullable ExecutorService ownExecutor;
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private InMemoryBroker(@Nullable EventLog history, @Nullable Executor executor) {
+  private InMemoryBroker(@Nullable EventLog history, @Nullable Executor executor, int maxBacklog) {
     this.history = history;
+    this.maxBacklog = maxBacklog;
     if (executor == null) {
       AtomicInteger n = new AtomicInteger();
       ExecutorService pool =
@@ -192,6 +202,8 @@ public final class InMemoryBroker implements Broker {
     private final CopyOnWriteArrayList<Handler> handlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    /** Messages queued and not yet delivered; incremented under the lock, decremented after. */
+    private final AtomicInteger backlog = new AtomicInteger();
     private long seq; // guarded by this
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -203,7 +215,13 @@ public final class InMemoryBroker implements Broker {
       Message stored;
       // Append and enqueue under one lock so delivery order equals history order.
       synchronized (this) {
+        if (backlog.get() >= maxBacklog) {
+          throw new RejectedExecutionException(
+              "topic " + name + " already has " + maxBacklog + " messages waiting for delivery"
+                  + " (maxBacklog); publish rejected, nothing stored");
+        }
         stored = history == null ? message : history.append(name, message);
+        backlog.incrementAndGet();
         queue.add(new Queued(stored, ++seq));
       }
       schedule();
@@ -228,6 +246,7 @@ public final class InMemoryBroker implements Broker {
       int budget = 256; // yield the thread now and then so one busy topic cannot starve others
       Queued q;
       while (budget-- > 0 && (q = queue.poll()) != null) {
+        backlog.decrementAndGet();
         for (Handler h : handlers) {
           if (q.seq < h.since) {
             continue; // published before this subscription existed
@@ -261,6 +280,7 @@ public final class InMemoryBroker implements Broker {
     private @Nullable EventLog history =
         EventLog.inMemory(DEFAULT_HISTORY_EVENTS, DEFAULT_HISTORY_AGE);
     private @Nullable Executor executor;
+    private int maxBacklog = DEFAULT_MAX_BACKLOG;
 
     private Builder() {}
 
@@ -282,9 +302,24 @@ public final class InMemoryBroker implements Broker {
       return this;
     }
 
+    /**
+     * Bounds the messages of one topic waiting for delivery (default {@value
+     * #DEFAULT_MAX_BACKLOG}); a publish beyond it fails with a {@link
+     * RejectedExecutionException}.
+     *
+     * @throws IllegalArgumentException if {@code messages} is not positive
+     */
+    public Builder maxBacklog(int messages) {
+      if (messages <= 0) {
+        throw new IllegalArgumentException("maxBacklog must be positive: " + messages);
+      }
+      this.maxBacklog = messages;
+      return this;
+    }
+
     /** Builds the broker. */
     public InMemoryBroker build() {
-      return new InMemoryBroker(history, executor);
+      return new InMemoryBroker(history, executor, maxBacklog);
     }
   }
 }
