@@ -246,6 +246,9 @@ final class Report {
       return "failed";
     }
     if (Boolean.TRUE.equals(r.get("didNotFinish"))) {
+      if (key.equals("heapFlat") && r.get("heapAfterGcStartMB") != null) {
+        return fmtNum(r.get("heapAfterGcStartMB")) + " → " + DID_NOT_FINISH;
+      }
       Object v = r.get(key);
       return PARTIAL_KEYS.contains(key) && v != null ? fmtNum(v) + " †" : DID_NOT_FINISH;
     }
@@ -256,7 +259,7 @@ final class Report {
       }
       double ratio = num(r.get("p99Ms")) / num(other.get("p99Ms"));
       return fmtNum(r.get("p99Ms")) + " vs " + fmtNum(other.get("p99Ms"))
-          + String.format(Locale.ROOT, " (%.2f×)", ratio);
+          + String.format(Locale.ROOT, ratio < 0.1 ? " (%.3f×)" : " (%.2f×)", ratio);
     }
     if (key.equals("gc")) {
       return r.get("gcPauses") + " / " + r.get("gcPauseMs") + " / " + r.get("gcMaxPauseMs");
