@@ -214,11 +214,16 @@ final class Report {
         .append(".json).\n\n");
   }
 
-  /** The S4 results by server, if S4 ran at the same scale as {@code doc}; else empty. */
+  /**
+   * The S4 results by server, if S4 ran at the same scale and with the same server JVM flags
+   * (collector, pool size) as {@code doc}; else empty.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> comparable(Map<String, Object> doc, Map<String, Object> s4) {
     Map<String, Map<String, Object>> m = new LinkedHashMap<>();
-    if (s4 == null || s4 == doc || num(s4.get("scale")) != num(doc.get("scale"))) {
+    if (s4 == null || s4 == doc || num(s4.get("scale")) != num(doc.get("scale"))
+        || !String.valueOf(((Map<?, ?>) s4.get("machine")).get("serverFlags"))
+            .equals(String.valueOf(((Map<?, ?>) doc.get("machine")).get("serverFlags")))) {
       return m;
     }
     for (Map<String, Object> r : (List<Map<String, Object>>) s4.get("results")) {
@@ -255,7 +260,7 @@ final class Report {
     if (key.equals("vsS4")) {
       Map<String, Object> other = s4.get(String.valueOf(r.get("server")));
       if (other == null || num(other.get("p99Ms")) <= 0) {
-        return "– (no S4 run at this scale)";
+        return "– (no S4 run of it at this scale and flags)";
       }
       double ratio = num(r.get("p99Ms")) / num(other.get("p99Ms"));
       return fmtNum(r.get("p99Ms")) + " vs " + fmtNum(other.get("p99Ms"))
