@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Command line of the bench.
  *
  * <pre>
- * run    --scenario S1,S2,.. --servers a,b,.. [--scale 1.0] [--seconds N] [--out docs]
+ * run    --scenario S1,S2,.. --servers a,b,.. [--scale 1.0] [--seconds N] [--out docs] [--limit S]
+ *        (server JVM: -Dbench.gc=g1|zgc|parallel|shenandoah, -Dbench.maxThreads=N on this JVM)
  * report [--out docs]                      rewrite docs/benchmarks.md and charts from the JSON
  * server --kind K [--port 0] [--heartbeat 15]          (used by run)
  * gen    --port P [--stable N] [--slow N] [--topics T] ... (used by run; commands on stdin)
@@ -44,7 +45,8 @@ public final class Main {
                 Double.parseDouble(o.getOrDefault("scale", "1")),
                 Double.parseDouble(o.getOrDefault("seconds", "0")),
                 Path.of(o.getOrDefault("out", "docs")),
-                false);
+                false,
+                Double.parseDouble(o.getOrDefault("limit", "0")));
         new Runner(opts).runAll();
       }
       case "report" -> Report.write(Path.of(o.getOrDefault("out", "docs")));
@@ -57,7 +59,10 @@ public final class Main {
   private static void usage() {
     System.out.println(
         "usage: run --scenario S1,..,S5 --servers " + String.join(",", ServerHost.KINDS.keySet())
-            + " [--scale 1.0] [--seconds N] [--out docs] | report [--out docs]");
+            + " [--scale 1.0] [--seconds N] [--out docs] [--limit seconds per server]"
+            + " | report [--out docs]\n"
+            + "  server JVM options, set on this JVM: -Dbench.gc=g1|zgc|parallel|shenandoah (g1),"
+            + " -Dbench.maxThreads=N (200)");
   }
 
   static Map<String, String> options(String[] args) {

@@ -62,11 +62,24 @@ final class Report {
       new Row("streams closed by server", "closedByServer"));
 
   private static final List<Row> HOSTILE_ROWS = List.of(
+      new Row("healthy p99 ms vs the same server's S4 p99 ms (ratio)", "vsS4"),
       new Row("never-reading subscribers connected", "slowConnected"),
       new Row("churn connects in window", "churnConnects"),
       new Row("churn connects failed", "churnFailed"),
-      new Row("max threads blocked in a socket write", "maxThreadsBlockedInWrite"),
-      new Row("heap after GC, window start → end MB", "heapFlat"));
+      new Row("most threads seen parked in a socket write (sampled each second)",
+          "maxThreadsBlockedInWrite"),
+      new Row("heap after GC, window start → end MB", "heapFlat"),
+      new Row("heap growth over the window MB", "heapGrowthMB"));
+
+  /**
+   * What a run stopped at its hard limit still reports, marked with a dagger; every other cell of
+   * its column reads "did not finish".
+   */
+  private static final java.util.Set<String> PARTIAL_KEYS = java.util.Set.of(
+      "deliveredPct", "publishedPerSec", "connected", "slowConnected", "churnConnects",
+      "churnFailed", "closedByServer", "maxThreadsBlockedInWrite", "threads", "rssMB",
+      "rampSeconds", "connectP99Ms", "publisherMaxLagMs");
+  static final String DID_NOT_FINISH = "did not finish";
 
   /** Rewrites the report and the charts from every {@code bench-S*.json} under {@code out/img}. */
   static void write(Path out) throws IOException {
@@ -81,9 +94,13 @@ final class Report {
     if (files.isEmpty()) {
       md.append("No results yet.\n\n");
     }
+    Map<String, Map<String, Object>> docs = new LinkedHashMap<>();
     for (Path f : files) {
       Map<String, Object> doc = JSON.readValue(f.toFile(), new TypeReference<Map<String, Object>>() {});
-      scenario(md, doc, img);
+      docs.put(String.valueOf(doc.get("scenario")), doc);
+    }
+    for (Map<String, Object> doc : docs.values()) {
+      scenario(md, doc, docs.get("S4"), img);
     }
     md.append(END).append('\n');
     Path file = out.resolve("benchmarks.md");
@@ -100,7 +117,8 @@ final class Report {
   }
 
   @SuppressWarnings("unchecked")
-  private static void scenario(StringBuilder md, Map<String, Object> doc, Path img) throws IOException {
+  private static void scenario(StringBuilder md, Map<String, Object> doc, Map<String, Object> s4, Path img)
+      throws IOException {
     String id = (String) doc.get("scenario");
     Map<String, Object> p = (Map<String, Object>) doc.get("params");
     Map<String, Object> machine = (Map<String, Object>) doc.get("machine");
@@ -109,13 +127,14 @@ final class Report {
     md.append(String.format(Locale.ROOT,
         "%s stable subscribers%s on %s topic(s), %s publishes/s%s, %s-byte data, window %s s%s, scale %s. "
             + "Run %s on %s × %s, %s GB, %s; server JVM `%s`. "
-            + "The generator shares the same %s cores with the server.%n%n",
+            + "The generator shares the same %s cores with the server.%s%n%n",
         p.get("stable"), num(p.get("slow")) > 0 ? " + " + p.get("slow") + " that never read" : "",
         p.get("topics"), p.get("rate"), Boolean.TRUE.equals(p.get("poisson")) ? " (Poisson)" : "",
         p.get("size"), p.get("seconds"),
         num(p.get("churn")) > 0 ? ", " + p.get("churn") + " connects + disconnects/s" : "",
         doc.get("scale"), doc.get("date"), machine.get("cpus"), machine.get("cpu"),
-        machine.get("memoryGB"), machine.get("jvm"), machine.get("serverFlags"), machine.get("cpus")));
+        machine.get("memoryGB"), machine.get("jvm"), machine.get("serverFlags"), machine.get("cpus"),
+        hostileNote(doc, p, s4)));
     List<Row> rows = new ArrayList<>(num(p.get("rate")) == 0 ? IDLE_ROWS : LOAD_ROWS);
     if (num(p.get("slow")) > 0 || num(p.get("churn")) > 0) {
       rows.addAll(HOSTILE_ROWS);
@@ -123,6 +142,7 @@ final class Report {
     if (num(p.get("rate")) > 0) {
       rows.add(new Row("connect p99 ms", "connectP99Ms"));
     }
+    Map<String, Map<String, Object>> s4Results = comparable(doc, s4);
     md.append("| ").append(id).append(" |");
     for (Map<String, Object> r : results) {
       md.append(' ').append(r.get("server")).append(" |");
@@ -133,7 +153,7 @@ final class Report {
     for (Row row : rows) {
       md.append("| ").append(row.label()).append(" |");
       for (Map<String, Object> r : results) {
-        md.append(' ').append(cell(row.key(), r)).append(" |");
+        md.append(' ').append(cell(row.key(), r, s4Results)).append(" |");
       }
       md.append('\n');
     }
@@ -142,13 +162,26 @@ final class Report {
       if (r.get("error") != null) {
         md.append("- ").append(r.get("server")).append(" failed: `").append(r.get("error")).append("`\n");
       }
+      if (Boolean.TRUE.equals(r.get("didNotFinish"))) {
+        md.append(String.format(Locale.ROOT,
+            "- %s did not finish: stopped at the run's limit of %s s, in phase \"%s\"; figures marked †"
+                + " are what it had reached then (delivered %% counts what was published until then).%n",
+            r.get("server"), fmtNum(r.get("limitSeconds")), r.get("phase")));
+      }
+    }
+    List<?> planned = (List<?>) doc.get("serversPlanned");
+    if (planned != null && planned.size() > results.size()) {
+      md.append("- not measured (the run stopped before them): ")
+          .append(String.join(", ", planned.subList(results.size(), planned.size()).stream()
+              .map(String::valueOf).toList()))
+          .append('\n');
     }
     if (num(p.get("rate")) > 0) {
       Map<String, List<double[]>> series = new LinkedHashMap<>();
       Map<String, Double> rates = new LinkedHashMap<>();
       double offered = 0;
       for (Map<String, Object> r : results) {
-        if (r.get("latencyHistogram") == null) {
+        if (r.get("latencyHistogram") == null || Boolean.TRUE.equals(r.get("didNotFinish"))) {
           continue;
         }
         Histogram h = GenReport.decode((String) r.get("latencyHistogram"));
@@ -169,7 +202,7 @@ final class Report {
     } else {
       Map<String, Double> heap = new LinkedHashMap<>();
       for (Map<String, Object> r : results) {
-        if (r.get("heapPerStreamBytes") != null) {
+        if (r.get("heapPerStreamBytes") != null && !Boolean.TRUE.equals(r.get("didNotFinish"))) {
           heap.put((String) r.get("server"), num(r.get("heapPerStreamBytes")));
         }
       }
@@ -181,9 +214,57 @@ final class Report {
         .append(".json).\n\n");
   }
 
-  private static String cell(String key, Map<String, Object> r) {
+  /**
+   * The S4 results by server, if S4 ran at the same scale and with the same server JVM flags
+   * (collector, pool size) as {@code doc}; else empty.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> comparable(Map<String, Object> doc, Map<String, Object> s4) {
+    Map<String, Map<String, Object>> m = new LinkedHashMap<>();
+    if (s4 == null || s4 == doc || num(s4.get("scale")) != num(doc.get("scale"))
+        || !String.valueOf(((Map<?, ?>) s4.get("machine")).get("serverFlags"))
+            .equals(String.valueOf(((Map<?, ?>) doc.get("machine")).get("serverFlags")))) {
+      return m;
+    }
+    for (Map<String, Object> r : (List<Map<String, Object>>) s4.get("results")) {
+      if (r.get("error") == null && !Boolean.TRUE.equals(r.get("didNotFinish"))) {
+        m.put(String.valueOf(r.get("server")), r);
+      }
+    }
+    return m;
+  }
+
+  private static String hostileNote(Map<String, Object> doc, Map<String, Object> p, Map<String, Object> s4) {
+    if (num(p.get("slow")) == 0 && num(p.get("churn")) == 0) {
+      return "";
+    }
+    String note = " Latency rows count the healthy (stable, reading) subscribers only.";
+    if (!comparable(doc, s4).isEmpty()) {
+      note += " S4 figures for comparison are from the S4 run of " + s4.get("date") + " (window "
+          + ((Map<?, ?>) s4.get("params")).get("seconds") + " s).";
+    }
+    return note;
+  }
+
+  private static String cell(String key, Map<String, Object> r, Map<String, Map<String, Object>> s4) {
     if (r.get("error") != null) {
       return "failed";
+    }
+    if (Boolean.TRUE.equals(r.get("didNotFinish"))) {
+      if (key.equals("heapFlat") && r.get("heapAfterGcStartMB") != null) {
+        return fmtNum(r.get("heapAfterGcStartMB")) + " → " + DID_NOT_FINISH;
+      }
+      Object v = r.get(key);
+      return PARTIAL_KEYS.contains(key) && v != null ? fmtNum(v) + " †" : DID_NOT_FINISH;
+    }
+    if (key.equals("vsS4")) {
+      Map<String, Object> other = s4.get(String.valueOf(r.get("server")));
+      if (other == null || num(other.get("p99Ms")) <= 0) {
+        return "– (no S4 run of it at this scale and flags)";
+      }
+      double ratio = num(r.get("p99Ms")) / num(other.get("p99Ms"));
+      return fmtNum(r.get("p99Ms")) + " vs " + fmtNum(other.get("p99Ms"))
+          + String.format(Locale.ROOT, ratio < 0.1 ? " (%.3f×)" : " (%.2f×)", ratio);
     }
     if (key.equals("gc")) {
       return r.get("gcPauses") + " / " + r.get("gcPauseMs") + " / " + r.get("gcMaxPauseMs");

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -34,18 +35,57 @@ import org.HdrHistogram.Histogram;
  */
 final class Runner {
 
-  /** What to run. */
+  /**
+   * What to run.
+   *
+   * @param limitSeconds the hard limit of one server's run of a scenario (0: {@link
+   *     #limitSeconds(Scenario)}); a run that exceeds it is stopped and recorded as not finished
+   */
   record Options(
       List<String> scenarios,
       List<String> servers,
       double scale,
       double seconds,
       Path out,
-      boolean inProcess) {}
+      boolean inProcess,
+      double limitSeconds) {
 
-  static final List<String> SERVER_FLAGS =
-      List.of("-Xms256m", "-Xmx3g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=1g", "-Xss512k",
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    Options(List<String> scenarios, List<String> servers, double scale, double seconds, Path out,
+        boolean inProcess) {
+      this(scenarios, servers, scale, seconds, out, inProcess, 0);
+    }
+  }
+
+  /** The server JVM's collectors, by their {@code -Dbench.gc} name. */
+  static final Map<String, String> GCS = Map.of(
+      "g1", "-XX:+UseG1GC",
+      "zgc", "-XX:+UseZGC",
+      "parallel", "-XX:+UseParallelGC",
+      "shenandoah", "-XX:+UseShenandoahGC");
+
+  /**
+   * The flags of every server JVM: the collector from {@code -Dbench.gc} (default {@code g1}) and
+   * the request pool maximum from {@code -Dbench.maxThreads} (default 200), passed on so that the
+   * flags printed in the report say everything that was chosen.
+   */
+  static final List<String> SERVER_FLAGS = serverFlags();
+
+  static List<String> serverFlags() {
+    String gc = System.getProperty("bench.gc", "g1").toLowerCase(Locale.ROOT);
+    String flag = GCS.get(gc);
+    if (flag == null) {
+      throw new IllegalArgumentException("bench.gc must be one of " + GCS.keySet() + ", got " + gc);
+    }
+    return List.of("-Xms256m", "-Xmx3g", flag, "-XX:MaxDirectMemorySize=1g", "-Xss512k",
+        "-Dbench.maxThreads=" + Jetty.maxThreads(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+  }
+
+  /** Warm-up publishing before the window, in seconds (and one more second to settle). */
+  static final double WARM_UP_SECONDS = 5;
+  /** The longest the runner waits after the window for deliveries to stop. */
+  static final double DRAIN_MAX_SECONDS = 30;
+  /** The longest the runner waits after the ramp for the server to count every stream. */
+  static final double SUBSCRIBE_WAIT_SECONDS = 30;
   static final List<String> GEN_FLAGS =
       List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
   static final int MAX_CONNECTIONS_PER_GENERATOR = 9_500;
@@ -71,39 +111,252 @@ final class Runner {
       doc.put("scale", options.scale());
       doc.put("machine", machine());
       doc.put("date", Instant.now().toString());
+      double limit = options.limitSeconds() > 0 ? options.limitSeconds() : limitSeconds(s);
+      doc.put("limitSeconds", limit);
+      doc.put("serversPlanned", options.servers());
       List<Map<String, Object>> results = new ArrayList<>();
+      doc.put("results", results);
       for (String server : options.servers()) {
-        log("%s %s: starting (%d stable, %d slow, %d topics, %.0f publishes/s, %.0f s)",
-            s.id(), server, s.stable(), s.slow(), s.topics(), s.rate(), s.seconds());
-        Map<String, Object> r;
-        try {
-          r = runOne(s, server);
-        } catch (Exception e) {
-          r = new LinkedHashMap<>();
-          r.put("server", server);
-          r.put("error", String.valueOf(e));
-          log("%s %s: FAILED %s", s.id(), server, e);
-        }
+        log("%s %s: starting (%d stable, %d slow, %d topics, %.0f publishes/s, %.0f s, limit %.0f s)",
+            s.id(), server, s.stable(), s.slow(), s.topics(), s.rate(), s.seconds(), limit);
+        Map<String, Object> r = runBounded(s, server, limit);
         results.add(r);
         log("%s %s: %s", s.id(), server, summary(r));
+        // after every server, so that a runner that dies later keeps what was measured
+        write(s, doc);
       }
-      doc.put("results", results);
       all.add(doc);
-      if (!options.inProcess()) {
-        Path img = options.out().resolve("img");
-        Files.createDirectories(img);
-        JSON.writeValue(img.resolve("bench-" + s.id() + ".json").toFile(), doc);
-        Report.write(options.out());
-      }
     }
     return all;
+  }
+
+  private void write(Scenario s, Map<String, Object> doc) throws IOException {
+    if (options.inProcess()) {
+      return;
+    }
+    Path img = options.out().resolve("img");
+    Files.createDirectories(img);
+    Path file = img.resolve("bench-" + s.id() + ".json");
+    Path tmp = img.resolve("bench-" + s.id() + ".json.tmp");
+    JSON.writeValue(tmp.toFile(), doc);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Report.write(options.out());
+  }
+
+  /**
+   * The automatic hard limit of one server's run: three times the nominal ramp (at least a minute),
+   * the wait for the server to count the streams, warm-up, window, drain, and three minutes.
+   */
+  static double limitSeconds(Scenario s) {
+    double ramp = Math.max(60, 3 * s.connections() / s.connectRate());
+    double warm = s.idle() ? 0 : WARM_UP_SECONDS + 1 + DRAIN_MAX_SECONDS;
+    return Math.ceil(ramp + SUBSCRIBE_WAIT_SECONDS + warm + s.seconds() + 180);
+  }
+
+  /**
+   * Runs {@link #runOne} on its own thread and gives it {@code limitSeconds}. A run that takes
+   * longer (a server whose broadcast blocks on a client, a ramp that never completes) is recorded
+   * with what can still be read from the server and the generators, then its server and
+   * generators are killed, so that the next server runs on a clean machine.
+   */
+  Map<String, Object> runBounded(Scenario s, String kind, double limitSeconds) {
+    Attempt a = new Attempt();
+    AtomicReference<Map<String, Object>> done = new AtomicReference<>();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    long started = System.nanoTime();
+    Thread t = new Thread(() -> {
+      try {
+        done.set(runOne(s, kind, a));
+      } catch (Exception e) {
+        failed.set(e);
+      }
+    }, "bench-run-" + kind);
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join((long) (limitSeconds * 1000));
+      if (!t.isAlive()) {
+        if (failed.get() != null) {
+          log("%s %s: FAILED %s", s.id(), kind, failed.get());
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("server", kind);
+          r.put("error", String.valueOf(failed.get()));
+          return r;
+        }
+        return done.get();
+      }
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      log("%s %s: did not finish within %.0f s (in %s); collecting what it reached, then stopping it",
+          s.id(), kind, limitSeconds, a.phase);
+      Map<String, Object> r = salvage(s, kind, a, limitSeconds, elapsed);
+      a.abort(kind);
+      t.interrupt();
+      t.join(30_000);
+      return r;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      a.abort(kind);
+      throw new IllegalStateException("interrupted while running " + kind, e);
+    }
+  }
+
+  /** Reads what a run that must be stopped reached, each reading bounded by a few seconds. */
+  private Map<String, Object> salvage(Scenario s, String kind, Attempt a, double limit, double elapsed)
+      throws InterruptedException {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("server", kind);
+    r.put("didNotFinish", true);
+    r.put("phase", a.phase);
+    r.put("limitSeconds", limit);
+    r.put("elapsedSeconds", round(elapsed, 1));
+    if (a.rampSeconds >= 0) {
+      r.put("rampSeconds", round(a.rampSeconds, 1));
+    }
+    if (a.heapAfterGcStartMB >= 0) {
+      r.put("heapAfterGcStartMB", a.heapAfterGcStartMB);
+    }
+    Thread reader = new Thread(() -> {
+      GenReport fin = new GenReport();
+      int read = 0;
+      for (Gen g : a.generators) {
+        try {
+          fin.merge(g.tryReport(5_000));
+          read++;
+        } catch (Exception e) {
+          log("%s: generator report failed: %s", kind, e);
+        }
+      }
+      if (read > 0) {
+        synchronized (r) {
+          r.put("generatorsRead", read + " of " + a.generators.size());
+          r.put("connected", fin.connected);
+          r.put("slowConnected", fin.slowConnected);
+          r.put("connectFailed", fin.failed);
+          r.put("closedByServer", fin.closedByServer);
+          r.put("churnConnects", fin.churnConnects);
+          r.put("churnFailed", fin.churnFailed);
+          r.put("connectP99Ms", ms(fin.connect.getValueAtPercentile(99)));
+          if (a.windowStart != 0) {
+            // delivered since the window started; latencies only of what did arrive
+            r.put("delivered", fin.delivered);
+            r.put("events", fin.latency.getTotalCount());
+            r.put("p50Ms", ms(fin.latency.getValueAtPercentile(50)));
+            r.put("p99Ms", ms(fin.latency.getValueAtPercentile(99)));
+            r.put("maxMs", ms(fin.latency.getMaxValue()));
+          }
+        }
+      }
+      URI control = a.control;
+      if (control != null) {
+        try {
+          Map<String, Object> st = get(control, "/stats", Duration.ofSeconds(5));
+          synchronized (r) {
+            r.put("threads", GenReport.num(st, "threads"));
+            r.put("rssMB", round(GenReport.num(st, "rss") / 1048576.0, 1));
+            r.put("heapUsedMB", round(GenReport.num(st, "heapUsed") / 1048576.0, 1));
+            r.put("maxThreadsBlockedInWrite", GenReport.num(st, "maxThreadsBlockedInWrite"));
+            r.put("threadGroups", st.get("threadGroups"));
+            if (a.windowStart != 0 && st.get("perTopic") != null && a.split != null) {
+              double window = (System.nanoTime() - a.windowStart) / 1e9;
+              long published = GenReport.num(st, "published");
+              r.put("published", published);
+              r.put("publishedPerSec", round(published / Math.min(window, s.seconds()), 1));
+              r.put("publisherMaxLagMs", st.get("publisherMaxLagMillis"));
+              long expected = expected(s, a.split, st);
+              r.put("expected", expected);
+              Object delivered = r.get("delivered");
+              if (delivered instanceof Long d && expected > 0) {
+                r.put("deliveredPct", round(100.0 * d / expected, 2));
+              }
+            }
+          }
+        } catch (Exception e) {
+          log("%s: server stats failed: %s", kind, e);
+        }
+      }
+    }, "bench-salvage");
+    reader.setDaemon(true);
+    reader.start();
+    reader.join(20_000);
+    synchronized (r) {
+      return new LinkedHashMap<>(r);
+    }
+  }
+
+  /** Events published to each topic so far × the stable subscribers of that topic. */
+  private static long expected(Scenario s, List<int[]> split, Map<String, Object> stats) {
+    long[] perTopic = JSON.convertValue(stats.get("perTopic"), long[].class);
+    long[] subs = new long[s.topics()];
+    for (int[] g : split) {
+      for (int i = g[0]; i < g[0] + g[1]; i++) {
+        subs[i % s.topics()]++;
+      }
+    }
+    long expected = 0;
+    for (int t = 0; t < s.topics() && t < perTopic.length; t++) {
+      expected += perTopic[t] * subs[t];
+    }
+    return expected;
+  }
+
+  /**
+   * How far one server's run got, and how to stop it: written by the run's thread, read by the
+   * runner's thread when the run exceeds its limit.
+   */
+  static final class Attempt {
+    volatile String phase = "server start";
+    volatile URI control;
+    volatile List<int[]> split;
+    volatile double rampSeconds = -1;
+    volatile double heapAfterGcStartMB = -1;
+    volatile long windowStart;
+    final List<Gen> generators = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> killers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile Process serverProcess;
+
+    void onAbort(AutoCloseable kill) {
+      killers.add(kill);
+    }
+
+    /** Saves the server's threads for the post-mortem, then kills the server and generators. */
+    void abort(String kind) {
+      Process p = serverProcess;
+      if (p != null && p.isAlive()) {
+        Path dump = Path.of("target", "bench-logs", "server-" + kind + "-did-not-finish-threads.txt");
+        try {
+          Process jcmd = new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(p.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(dump.toFile())
+              .start();
+          if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+          }
+          log("%s: thread dump in %s", kind, dump);
+        } catch (IOException | RuntimeException e) {
+          log("%s: no thread dump: %s", kind, e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      for (AutoCloseable k : killers) {
+        try {
+          k.close();
+        } catch (Exception e) {
+          log("%s: stopping failed: %s", kind, e);
+        }
+      }
+    }
   }
 
   static String summary(Map<String, Object> r) {
     StringBuilder b = new StringBuilder();
     for (String k : List.of("deliveredPct", "deliveriesPerSec", "p50Ms", "p99Ms", "p999Ms",
         "connectP99Ms", "serverCpuPct", "generatorCpuPct", "heapPerStreamBytes", "threads",
-        "closedByServer", "publishedPerSec", "error")) {
+        "closedByServer", "publishedPerSec", "heapAfterGcStartMB", "heapAfterGcMB", "heapGrowthMB",
+        "maxThreadsBlockedInWrite", "didNotFinish", "phase", "error")) {
       if (r.containsKey(k)) {
         b.append(k).append('=').append(r.get(k)).append(' ');
       }
@@ -125,9 +378,11 @@ final class Runner {
 
   // ---- one server, one scenario ---------------------------------------------------------------
 
-  Map<String, Object> runOne(Scenario s, String kind) throws Exception {
-    try (Srv srv = options.inProcess() ? new InProcessServer(kind) : new ProcessServer(kind, options.out())) {
+  Map<String, Object> runOne(Scenario s, String kind, Attempt a) throws Exception {
+    try (Srv srv = options.inProcess() ? new InProcessServer(kind, a) : new ProcessServer(kind, a)) {
       URI control = URI.create("http://127.0.0.1:" + srv.controlPort());
+      a.control = control;
+      a.phase = "ramp";
       Map<String, Object> base = get(control, "/gc");
       int gens = options.inProcess() ? 1
           : Math.max(2, (s.connections() + MAX_CONNECTIONS_PER_GENERATOR - 1) / MAX_CONNECTIONS_PER_GENERATOR);
@@ -139,21 +394,26 @@ final class Runner {
           int stable = share(s.stable(), gens, g);
           int slow = share(s.slow(), gens, g);
           List<InetAddress> sources = new ArrayList<>();
-          for (int a = 0; a < 3; a++) {
-            sources.add(InetAddress.getByName("127.0.0." + (2 + 3 * g + a)));
+          for (int k = 0; k < 3; k++) {
+            sources.add(InetAddress.getByName("127.0.0." + (2 + 3 * g + k)));
           }
           Generator.Config c = new Generator.Config("127.0.0.1", srv.port(), sources, 2, stable, slow,
               s.topics(), first, s.connectRate() / gens, s.churn() / gens, 1000);
           split.add(new int[] {first, stable, slow});
           first += stable + slow;
-          generators.add(options.inProcess() ? new InProcessGen(c) : new ProcessGen(c, options.out(), g));
+          Gen gen = options.inProcess() ? new InProcessGen(c, a) : new ProcessGen(c, g, a);
+          generators.add(gen);
+          a.generators.add(gen);
         }
+        a.split = split;
         long rampStart = System.nanoTime();
         for (Gen g : generators) {
           g.await();
         }
         double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        a.rampSeconds = rampSeconds;
+        a.phase = "waiting for the server to count the streams";
+        long deadline = System.nanoTime() + (long) (SUBSCRIBE_WAIT_SECONDS * 1e9);
         Map<String, Object> st = get(control, "/stats");
         while (GenReport.num(st, "subscribers") < s.connections() && System.nanoTime() < deadline) {
           Thread.sleep(200); // benchmark pacing, not test synchronisation
@@ -161,19 +421,24 @@ final class Runner {
         }
         if (!s.idle()) {
           // warm up: JIT-compile the publish and write paths before measuring
-          double warm = options.inProcess() ? 1 : 5;
+          a.phase = "warm-up";
+          double warm = options.inProcess() ? 1 : WARM_UP_SECONDS;
           get(control, String.format(Locale.ROOT,
               "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s",
               s.topics(), s.rate(), s.size(), s.poisson(), warm));
           Thread.sleep((long) (warm * 1000) + 1000);
           get(control, "/stop");
         }
+        a.phase = "GC before the window";
         Map<String, Object> gcStart = get(control, "/gc");
+        a.heapAfterGcStartMB = round(GenReport.num(gcStart, "heapUsed") / 1048576.0, 1);
         for (Gen g : generators) {
           g.reset();
         }
         Map<String, Object> before = get(control, "/stats");
         long t0 = System.nanoTime();
+        a.windowStart = t0;
+        a.phase = "window";
         GenReport atEnd = new GenReport();
         Map<String, Object> after;
         if (s.idle()) {
@@ -190,9 +455,11 @@ final class Runner {
           for (Gen g : generators) {
             atEnd.merge(g.report());
           }
+          a.phase = "stopping the publisher";
           after = get(control, "/stop");
           // drain: until nothing more arrives for a second (at most 30 s)
-          long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          a.phase = "drain";
+          long drainEnd = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
           long last = -1;
           while (System.nanoTime() < drainEnd) {
             Thread.sleep(options.inProcess() ? 500 : 1000);
@@ -207,6 +474,7 @@ final class Runner {
           }
         }
         double window = (System.nanoTime() - t0) / 1e9;
+        a.phase = "collecting";
         GenReport fin = new GenReport();
         for (Gen g : generators) {
           fin.merge(g.report());
@@ -215,7 +483,9 @@ final class Runner {
         Map<String, Object> gc = get(control, "/gc");
         Map<String, Object> r =
             result(kind, s, split, base, before, after, end, gc, atEnd, fin, window, rampSeconds);
-        r.put("heapAfterGcStartMB", round(GenReport.num(gcStart, "heapUsed") / 1048576.0, 1));
+        r.put("heapAfterGcStartMB", a.heapAfterGcStartMB);
+        r.put("heapGrowthMB", round(GenReport.num(gc, "heapUsed") / 1048576.0 - a.heapAfterGcStartMB, 1));
+        a.phase = "stopping the server";
         return r;
       } finally {
         for (Gen g : generators) {
@@ -241,16 +511,7 @@ final class Runner {
     r.put("server", kind);
     long expected = 0;
     if (!s.idle()) {
-      long[] perTopic = JSON.convertValue(after.get("perTopic"), long[].class);
-      long[] subs = new long[s.topics()];
-      for (int[] g : split) {
-        for (int i = g[0]; i < g[0] + g[1]; i++) {
-          subs[i % s.topics()]++;
-        }
-      }
-      for (int t = 0; t < s.topics(); t++) {
-        expected += perTopic[t] * subs[t];
-      }
+      expected = expected(s, split, after);
       r.put("published", GenReport.num(after, "published"));
       r.put("publishedPerSec", round(GenReport.num(after, "published") / s.seconds(), 1));
       r.put("publisherMaxLagMs", after.get("publisherMaxLagMillis"));
@@ -313,8 +574,13 @@ final class Runner {
   }
 
   private Map<String, Object> get(URI control, String path) throws IOException, InterruptedException {
+    return get(control, path, Duration.ofSeconds(120));
+  }
+
+  private Map<String, Object> get(URI control, String path, Duration timeout)
+      throws IOException, InterruptedException {
     HttpResponse<String> resp = http.send(
-        HttpRequest.newBuilder(control.resolve(path)).timeout(Duration.ofSeconds(120)).build(),
+        HttpRequest.newBuilder(control.resolve(path)).timeout(timeout).build(),
         HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200) {
       throw new IOException("control " + path + " answered " + resp.statusCode() + ": " + resp.body());
@@ -342,6 +608,8 @@ final class Runner {
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("serverFlags", String.join(" ", SERVER_FLAGS));
+    m.put("gc", System.getProperty("bench.gc", "g1").toLowerCase(Locale.ROOT));
+    m.put("maxThreads", Jetty.maxThreads());
     return m;
   }
 
@@ -359,6 +627,11 @@ final class Runner {
     void reset() throws Exception;
 
     GenReport report() throws Exception;
+
+    /** A report, or an exception if the generator is busy or silent for {@code millis}. */
+    default GenReport tryReport(long millis) throws Exception {
+      return report();
+    }
   }
 
   static List<String> java(List<String> flags, String... args) {
@@ -375,8 +648,9 @@ final class Runner {
   static final class InProcessServer implements Srv {
     final ServerHost host;
 
-    InProcessServer(String kind) throws Exception {
+    InProcessServer(String kind, Attempt a) throws Exception {
       host = new ServerHost(kind, 0, HEARTBEAT, () -> {});
+      a.onAbort(host::close);
     }
 
     @Override
@@ -400,7 +674,7 @@ final class Runner {
     final int port;
     final int controlPort;
 
-    ProcessServer(String kind, Path out) throws IOException {
+    ProcessServer(String kind, Attempt a) throws IOException {
       Path logs = Path.of("target", "bench-logs");
       Files.createDirectories(logs);
       List<String> flags = new ArrayList<>(SERVER_FLAGS);
@@ -412,6 +686,11 @@ final class Runner {
               "--heartbeat", Long.toString(HEARTBEAT.toSeconds())))
           .redirectError(logs.resolve("server-" + kind + ".log").toFile())
           .start();
+      a.serverProcess = process;
+      a.onAbort(() -> {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      });
       BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = r.readLine();
       for (int skip = 0; line != null && !line.startsWith("READY ") && skip < 100; skip++) {
@@ -448,8 +727,9 @@ final class Runner {
   static final class InProcessGen implements Gen {
     final Generator g;
 
-    InProcessGen(Generator.Config c) {
+    InProcessGen(Generator.Config c, Attempt a) {
       g = new Generator(c);
+      a.onAbort(g::close);
       g.start();
     }
 
@@ -481,12 +761,15 @@ final class Runner {
     final BufferedReader in;
     final PrintWriter out;
 
-    ProcessGen(Generator.Config c, Path outDir, int index) throws IOException {
+    private final java.util.concurrent.locks.ReentrantLock lock =
+        new java.util.concurrent.locks.ReentrantLock();
+
+    ProcessGen(Generator.Config c, int index, Attempt a) throws IOException {
       Path logs = Path.of("target", "bench-logs");
       Files.createDirectories(logs);
       List<String> sources = new ArrayList<>();
-      for (InetAddress a : c.sources()) {
-        sources.add(a.getHostAddress());
+      for (InetAddress source : c.sources()) {
+        sources.add(source.getHostAddress());
       }
       process = new ProcessBuilder(java(GEN_FLAGS, "gen", "--host", c.host(), "--port",
               Integer.toString(c.port()), "--sources", String.join(",", sources), "--selectors",
@@ -497,17 +780,43 @@ final class Runner {
               Long.toString(c.churnLifetimeMillis())))
           .redirectError(logs.resolve("gen-" + index + ".log").toFile())
           .start();
+      a.onAbort(() -> {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      });
       in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       out = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
     }
 
     private String command(String c) throws IOException {
+      lock.lock();
+      try {
+        return exchange(c);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** One command and its one-line answer; the lock keeps a salvage read from interleaving. */
+    private String exchange(String c) throws IOException {
       out.println(c);
       String line = in.readLine();
       if (line == null) {
         throw new UncheckedIOException(new IOException("generator exited (see target/bench-logs)"));
       }
       return line;
+    }
+
+    @Override
+    public GenReport tryReport(long millis) throws Exception {
+      if (!lock.tryLock(millis, TimeUnit.MILLISECONDS)) {
+        throw new IOException("generator busy (a command of the run is still waiting)");
+      }
+      try {
+        return GenReport.fromMap(JSON.readValue(exchange("report"), new TypeReference<Map<String, Object>>() {}));
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override

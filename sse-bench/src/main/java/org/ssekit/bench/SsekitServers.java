@@ -117,6 +117,9 @@ final class SsekitServers {
       connector.setProperty("address", "127.0.0.1");
       connector.setProperty("maxConnections", "60000");
       connector.setProperty("acceptCount", "4096");
+      int maxThreads = Jetty.maxThreads(); // the same pool maximum as the Jetty servers
+      connector.setProperty("maxThreads", Integer.toString(maxThreads));
+      connector.setProperty("minSpareThreads", Integer.toString(Math.min(10, maxThreads)));
       connector.setProperty("connectionTimeout", "-1");
       connector.setProperty("keepAliveTimeout", "-1");
       connector.setProperty("compression", "off");

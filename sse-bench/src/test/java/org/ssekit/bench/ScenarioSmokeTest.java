@@ -80,6 +80,26 @@ class ScenarioSmokeTest {
       assertThat((Long) r.get("churnConnects")).isPositive();
       assertThat(r.get("delivered")).as("%s", r.get("server")).isEqualTo(r.get("expected"));
       assertThat(r.get("maxThreadsBlockedInWrite")).isNotNull();
+      assertThat(r.get("heapAfterGcStartMB")).isNotNull();
+      assertThat(r.get("heapGrowthMB")).isNotNull();
     }
+  }
+
+  @Test
+  void aRunOverItsLimitIsStoppedRecordedAsNotFinishedAndTheNextServerStillRuns() throws Exception {
+    // 2 s cannot hold ramp, warm-up, a 2 s window and the drain
+    Runner.Options o =
+        new Runner.Options(List.of("S2"), SERVERS, 0.01, 2, Path.of("target", "smoke"), true, 2);
+    long start = System.nanoTime();
+    List<Map<String, Object>> docs = new Runner(o).runAll();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) docs.get(0).get("results");
+    assertThat(results).extracting(r -> r.get("server")).containsExactlyElementsOf(SERVERS);
+    for (Map<String, Object> r : results) {
+      assertThat(r.get("didNotFinish")).as("%s", r.get("server")).isEqualTo(true);
+      assertThat(r.get("phase")).isNotNull();
+      assertThat(r.get("limitSeconds")).isEqualTo(2.0);
+    }
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(90);
   }
 }
