@@ -6,8 +6,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.CloseReason;
@@ -48,10 +48,29 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   /** Batches one stream may write before it yields its write task to other woken streams. */
   static final int BATCHES_PER_TURN = 16;
 
-  /** Held (1) by the opening thread until {@link #start} has drained once. */
-  private final AtomicInteger wip = new AtomicInteger(1);
-  private final AtomicBoolean finished = new AtomicBoolean();
-  private final AtomicBoolean released = new AtomicBoolean();
+  private static final VarHandle WIP;
+  private static final VarHandle FINISHED;
+  private static final VarHandle RELEASED;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      WIP = l.findVarHandle(StreamWriter.class, "wip", int.class);
+      FINISHED = l.findVarHandle(StreamWriter.class, "finished", int.class);
+      RELEASED = l.findVarHandle(StreamWriter.class, "released", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Fields, not atomic objects: one writer per open stream, so every byte counts.
+  /** Work in progress; held (1) by the opening thread until {@link #start} has drained once. */
+  private volatile int wip = 1;
+  /** 1 once the response has ended. */
+  private volatile int finished;
+  /** 1 once {@code onRelease} ran. */
+  @SuppressWarnings("unused") // through RELEASED
+  private volatile int released;
   private final Consumer<StreamWriter> onRelease;
   private final WriteDispatcher dispatcher;
 
@@ -95,7 +114,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   @Override
   public void wake() {
-    if (wip.getAndIncrement() == 0) {
+    if ((int) WIP.getAndAdd(this, 1) == 0) {
       dispatch();
     }
   }
@@ -103,7 +122,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   @Override
   public void closed() {
     closing = true;
-    if (wip.getAndIncrement() == 0) {
+    if ((int) WIP.getAndAdd(this, 1) == 0) {
       dispatch();
     }
   }
@@ -120,7 +139,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
    */
   boolean runOnContainer(Runnable task) {
     AsyncContext ac = async;
-    if (ac == null || finished.get()) {
+    if (ac == null || finished != 0) {
       return false;
     }
     try {
@@ -134,7 +153,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   /** Runs the writer from a container callback thread. */
   private void signalHere() {
-    if (wip.getAndIncrement() == 0) {
+    if ((int) WIP.getAndAdd(this, 1) == 0) {
       drain();
     }
   }
@@ -154,7 +173,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   @Override
   public void onComplete(AsyncEvent event) {
     // The container ended the response (normally after our complete(); otherwise after an error).
-    finished.set(true);
+    finished = 1;
     StreamConnection c = connection;
     if (c != null) {
       c.close(CloseReason.CLIENT_GONE);
@@ -203,7 +222,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
         dispatcher.submit(this);
         return;
       }
-      missed = wip.addAndGet(-missed);
+      missed = (int) WIP.getAndAdd(this, -missed) - missed;
       if (missed == 0) {
         return;
       }
@@ -217,7 +236,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
    * @return true if the turn ended with more to write
    */
   private boolean work() {
-    if (finished.get()) {
+    if (finished != 0) {
       return false;
     }
     ServletOutputStream o = out;
@@ -297,7 +316,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   /** Ends the response once; closes the stream if the hub has not. */
   private void finish() {
-    if (!finished.compareAndSet(false, true)) {
+    if (!FINISHED.compareAndSet(this, 0, 1)) {
       return;
     }
     carry = null;
@@ -318,7 +337,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   }
 
   private void release() {
-    if (released.compareAndSet(false, true)) {
+    if (RELEASED.compareAndSet(this, 0, 1)) {
       try {
         onRelease.accept(this);
       } catch (RuntimeException e) {
@@ -339,6 +358,6 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   /** True once the response has ended. */
   boolean isFinished() {
-    return finished.get();
+    return finished != 0;
   }
 }
