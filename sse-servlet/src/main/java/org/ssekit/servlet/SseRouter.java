@@ -153,7 +153,7 @@ public final class SseRouter implements AutoCloseable {
   public HttpServlet handler(String pathTemplate, String topic, StreamAdapter adapter) {
     PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
     checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
-    return new StreamServlet(this, t, r -> PathTemplate.expand(topic, r.pathParams()), adapter);
+    return new StreamServlet(this, t, PathTemplate.compileTopic(topic), adapter);
   }
 
   /**
@@ -311,16 +311,33 @@ public final class SseRouter implements AutoCloseable {
     return maxPublishBytes;
   }
 
-  /** The transport-neutral view of {@code req}. */
+  /**
+   * The transport-neutral view of {@code req}. It outlives the request (the container recycles
+   * that), so it holds the container's strings, not the request; see {@link StreamRequest} for
+   * how it stores them compactly.
+   *
+   * @param pathParams name/value pairs from {@link PathTemplate#matchPairs}
+   * @param remoteAddress {@code req.getRemoteAddr()}, which the caller already has
+   */
   StreamRequest streamRequest(
-      HttpServletRequest req, String path, Map<String, String> params, boolean stream) {
+      HttpServletRequest req,
+      String path,
+      String[] pathParams,
+      @Nullable String remoteAddress,
+      boolean stream) {
     StreamRequest.Builder b = StreamRequest.builder().path(path);
-    params.forEach(b::pathParam);
-    req.getParameterMap().forEach((k, vs) -> {
-      for (String v : vs) {
-        b.queryParam(k, v);
+    for (int i = 0; i < pathParams.length; i += 2) {
+      b.pathParam(pathParams[i], pathParams[i + 1]);
+    }
+    // a GET's parameters are its query's (form bodies count for POST only), so a request without
+    // a query string skips the container's parameter parsing altogether
+    if (req.getQueryString() != null) {
+      for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
+        for (String v : e.getValue()) {
+          b.queryParam(e.getKey(), v);
+        }
       }
-    });
+    }
     Enumeration<String> names = req.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
       String n = names.nextElement();
@@ -331,7 +348,7 @@ public final class SseRouter implements AutoCloseable {
     }
     var principal = req.getUserPrincipal();
     b.principal(principal == null ? null : principal.getName());
-    b.remoteAddress(req.getRemoteAddr());
+    b.remoteAddress(remoteAddress);
     if (stream) {
       b.lastEventId(lastEventId(req));
     }

@@ -1,13 +1,12 @@
 package org.ssekit.servlet;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -55,17 +54,18 @@ final class StreamServlet extends HttpServlet {
       return;
     }
     String path = Http.path(req);
-    Optional<Map<String, String>> params = template.match(path);
-    if (params.isEmpty()) {
+    String[] params = template.matchPairs(path);
+    if (params == null) {
       Http.error(resp, HttpServletResponse.SC_NOT_FOUND, "no stream at " + path);
       return;
     }
     router.cors().apply(req, resp);
     resp.addHeader("Vary", "Accept");
     boolean stream = Http.acceptsEventStream(req);
+    String client = req.getRemoteAddr(); // a new String per call on some containers: ask once
     StreamRequest sr;
     try {
-      sr = router.streamRequest(req, path, params.get(), stream);
+      sr = router.streamRequest(req, path, params, client, stream);
     } catch (RuntimeException e) {
       log.error("the request customizer failed on {}", path, e);
       Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "request customizer failed");
@@ -83,7 +83,7 @@ final class StreamServlet extends HttpServlet {
       return;
     }
     if (stream) {
-      openStream(req, resp, sr, topicName);
+      openStream(req, resp, sr, topicName, Objects.requireNonNullElse(client, "unknown"));
     } else {
       plain(resp, sr);
     }
@@ -102,9 +102,12 @@ final class StreamServlet extends HttpServlet {
   }
 
   private void openStream(
-      HttpServletRequest req, HttpServletResponse resp, StreamRequest sr, String topicName)
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      StreamRequest sr,
+      String topicName,
+      String client)
       throws IOException {
-    String client = Objects.requireNonNullElse(req.getRemoteAddr(), "unknown");
     Limits limits = router.limits();
     if (!limits.tryAcquire(client)) {
       Http.unavailable(resp, router.retryAfterSeconds(), "too many open streams; retry later");
@@ -149,7 +152,10 @@ final class StreamServlet extends HttpServlet {
     resp.setHeader("X-Accel-Buffering", "no");
     writers.add(writer);
     router.register(writer);
-    writer.start(connection, async, resp.getOutputStream());
+    // Jetty would keep a 32 KiB direct buffer per stream for the life of the stream; the writer
+    // batches already (see UnbufferedOutput)
+    ServletOutputStream out = resp.getOutputStream();
+    writer.start(connection, async, Boolean.getBoolean("ssekit.tmp.buffered") ? out : UnbufferedOutput.wrap(out));
     if (router.isClosed()) {
       writer.shutdown(); // lost a race with close(): end it like the others
     }
