@@ -1,7 +1,6 @@
 package org.ssekit.servlet;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -152,10 +151,9 @@ final class StreamServlet extends HttpServlet {
     resp.setHeader("X-Accel-Buffering", "no");
     writers.add(writer);
     router.register(writer);
-    // Jetty would keep a 32 KiB direct buffer per stream for the life of the stream; the writer
-    // batches already (see UnbufferedOutput)
-    ServletOutputStream out = resp.getOutputStream();
-    writer.start(connection, async, Boolean.getBoolean("ssekit.tmp.buffered") ? out : UnbufferedOutput.wrap(out));
+    // on Jetty, the response's own buffer would hold 32 KiB of direct memory for the life of the
+    // stream, and the writer batches already: see UnbufferedOutput
+    writer.start(connection, async, UnbufferedOutput.wrap(resp.getOutputStream()));
     if (router.isClosed()) {
       writer.shutdown(); // lost a race with close(): end it like the others
     }

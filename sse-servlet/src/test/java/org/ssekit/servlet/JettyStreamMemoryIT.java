@@ -40,7 +40,6 @@ class JettyStreamMemoryIT {
       List<RawClient> clients = openWriteAndRead(r, s, "mem", STREAMS, "x".repeat(100));
       try {
         long perStream = (direct.getMemoryUsed() - before) / STREAMS;
-        System.out.println("direct bytes per stream: " + perStream);
         // 32 KiB each with Jetty's aggregate buffer; a few bytes without it
         assertThat(perStream).as("direct bytes per open stream").isLessThan(1024);
       } finally {
