@@ -73,7 +73,8 @@ public final class SseRouter implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final WriteDispatcher dispatcher;
 
-  private final Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
+  /** Every open stream and the servlet that opened it: one map entry per stream, not two sets. */
+  private final ConcurrentHashMap<StreamWriter, StreamServlet> writers = new ConcurrentHashMap<>();
   private final Object drained = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean badIdLogged = new AtomicBoolean();
@@ -240,7 +241,7 @@ public final class SseRouter implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    shutdown(writers);
+    shutdown(writers.keySet());
     if (ownsHub) {
       hub.close();
     }
@@ -276,8 +277,19 @@ public final class SseRouter implements AutoCloseable {
     }
   }
 
-  void register(StreamWriter w) {
-    writers.add(w);
+  void register(StreamWriter w, StreamServlet owner) {
+    writers.put(w, owner);
+  }
+
+  /** The open streams of one servlet. */
+  List<StreamWriter> writersOf(StreamServlet owner) {
+    List<StreamWriter> of = new ArrayList<>();
+    writers.forEach((w, s) -> {
+      if (s == owner) {
+        of.add(w);
+      }
+    });
+    return of;
   }
 
   void unregister(StreamWriter w) {
@@ -331,7 +343,8 @@ public final class SseRouter implements AutoCloseable {
     }
     // a GET's parameters are its query's (form bodies count for POST only), so a request without
     // a query string skips the container's parameter parsing altogether
-    if (req.getQueryString() != null) {
+    boolean query = req.getQueryString() != null;
+    if (query) {
       for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
         for (String v : e.getValue()) {
           b.queryParam(e.getKey(), v);
@@ -350,7 +363,7 @@ public final class SseRouter implements AutoCloseable {
     b.principal(principal == null ? null : principal.getName());
     b.remoteAddress(remoteAddress);
     if (stream) {
-      b.lastEventId(lastEventId(req));
+      b.lastEventId(lastEventId(req, query));
     }
     if (customizer != null) {
       customizer.accept(req, b);
@@ -362,10 +375,12 @@ public final class SseRouter implements AutoCloseable {
    * The id the client resumes from: the {@code Last-Event-ID} header, else the {@code
    * lastEventId} query parameter. Too long or containing NUL, CR or LF counts as none (logged
    * once per router at WARN, then at DEBUG).
+   *
+   * @param query whether the request has a query string (else its parameters are not parsed)
    */
-  @Nullable String lastEventId(HttpServletRequest req) {
+  @Nullable String lastEventId(HttpServletRequest req, boolean query) {
     String v = req.getHeader("Last-Event-ID");
-    if (v == null || v.isEmpty()) {
+    if ((v == null || v.isEmpty()) && query) {
       v = req.getParameter("lastEventId");
     }
     if (v == null || v.isEmpty()) {

@@ -6,8 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.ssekit.CloseReason;
 import org.ssekit.InitialResponse;
@@ -33,7 +31,6 @@ final class StreamServlet extends HttpServlet {
   private final transient PathTemplate template;
   private final transient Function<StreamRequest, String> topic;
   private final transient StreamAdapter adapter;
-  private final transient Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
 
   StreamServlet(
       SseRouter router,
@@ -149,8 +146,7 @@ final class StreamServlet extends HttpServlet {
     resp.setContentType("text/event-stream; charset=utf-8");
     resp.setHeader("Cache-Control", "no-cache");
     resp.setHeader("X-Accel-Buffering", "no");
-    writers.add(writer);
-    router.register(writer);
+    router.register(writer, this);
     // on Jetty, the response's own buffer would hold 32 KiB of direct memory for the life of the
     // stream, and the writer batches already: see UnbufferedOutput
     writer.start(connection, async, UnbufferedOutput.wrap(resp.getOutputStream()));
@@ -161,7 +157,6 @@ final class StreamServlet extends HttpServlet {
 
   private void released(StreamWriter w, String client) {
     router.limits().release(client);
-    writers.remove(w);
     router.unregister(w);
   }
 
@@ -189,11 +184,11 @@ final class StreamServlet extends HttpServlet {
   /** Ends every stream of this servlet (a last flush, then complete) and waits a while for it. */
   @Override
   public void destroy() {
-    router.shutdown(writers);
+    router.shutdown(router.writersOf(this));
   }
 
   @Override
   public String toString() {
-    return "SseStreamServlet{" + template + ", streams=" + writers.size() + "}";
+    return "SseStreamServlet{" + template + ", streams=" + router.writersOf(this).size() + "}";
   }
 }
