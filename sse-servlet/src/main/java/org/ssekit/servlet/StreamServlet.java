@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.ssekit.CloseReason;
 import org.ssekit.InitialResponse;
 import org.ssekit.StreamAdapter;
@@ -58,7 +59,7 @@ final class StreamServlet extends HttpServlet {
     router.cors().apply(req, resp);
     resp.addHeader("Vary", "Accept");
     boolean stream = Http.acceptsEventStream(req);
-    String client = req.getRemoteAddr(); // a new String per call on some containers: ask once
+    @Nullable String client = req.getRemoteAddr(); // a new String per call on Jetty: ask once
     StreamRequest sr;
     try {
       sr = router.streamRequest(req, path, params, client, stream);
