@@ -22,8 +22,12 @@ final class Http {
   static String path(HttpServletRequest req) {
     String servletPath = req.getServletPath();
     String info = req.getPathInfo();
-    String p = (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
-    return p.isEmpty() ? "/" : p;
+    // a stream keeps its path: reuse the container's string where there is nothing to join
+    // ("" + s would be a copy)
+    if (info == null || info.isEmpty()) {
+      return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+    }
+    return servletPath == null || servletPath.isEmpty() ? info : servletPath + info;
   }
 
   /**
