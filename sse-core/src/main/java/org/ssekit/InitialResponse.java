@@ -15,6 +15,10 @@ public final class InitialResponse {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json";
 
+  /** The usual answer (every pass-through adapter's), built once: it is asked for on every connect. */
+  private static final InitialResponse ACCEPT_NOTHING =
+      new InitialResponse(200, List.of(), TEXT, new byte[0]);
+
   private final int status;
   private final List<Event> events;
   private final String contentType;
@@ -37,6 +41,9 @@ public final class InitialResponse {
 
   /** Accepts, with {@code events} first on the stream; see {@link #accept(Event...)}. */
   public static InitialResponse accept(List<Event> events) {
+    if (events.isEmpty()) {
+      return ACCEPT_NOTHING;
+    }
     String text = events.stream().flatMap(e -> e.data().stream()).collect(Collectors.joining("\n"));
     return new InitialResponse(200, events, TEXT, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,12 @@ final class Http {
   static String path(HttpServletRequest req) {
     String servletPath = req.getServletPath();
     String info = req.getPathInfo();
-    String p = (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
-    return p.isEmpty() ? "/" : p;
+    // a stream keeps its path: reuse the container's string where there is nothing to join
+    // ("" + s would be a copy)
+    if (info == null || info.isEmpty()) {
+      return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+    }
+    return servletPath == null || servletPath.isEmpty() ? info : servletPath + info;
   }
 
   /**
@@ -33,34 +36,81 @@ final class Http {
    */
   static boolean acceptsEventStream(HttpServletRequest req) {
     Enumeration<String> values = req.getHeaders("Accept");
-    return values != null && acceptsEventStream(Collections.list(values));
+    while (values != null && values.hasMoreElements()) {
+      if (acceptsEventStream(values.nextElement())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@link #acceptsEventStream(HttpServletRequest)} on the values of the Accept headers. */
   static boolean acceptsEventStream(List<String> acceptValues) {
     for (String value : acceptValues) {
-      for (String range : value.split(",")) {
-        String[] parts = range.split(";");
-        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(EVENT_STREAM)) {
-          continue;
-        }
-        boolean zero = false;
-        for (int i = 1; i < parts.length; i++) {
-          String p = parts[i].trim().toLowerCase(Locale.ROOT);
-          if (p.startsWith("q=")) {
-            try {
-              zero = Double.parseDouble(p.substring(2).trim()) <= 0;
-            } catch (NumberFormatException e) {
-              zero = false;
-            }
-          }
-        }
-        if (!zero) {
-          return true;
-        }
+      if (acceptsEventStream(value)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * {@link #acceptsEventStream(HttpServletRequest)} on one Accept value. Runs on every request, so
+   * it scans the value in place; only a media range with parameters allocates.
+   */
+  static boolean acceptsEventStream(String value) {
+    int len = value.length();
+    int start = 0;
+    while (start <= len) {
+      int comma = value.indexOf(',', start);
+      int end = comma < 0 ? len : comma;
+      int semi = value.indexOf(';', start);
+      int typeEnd = semi < 0 || semi > end ? end : semi;
+      if (isEventStream(value, start, typeEnd) && (typeEnd == end || !zeroQuality(value, typeEnd, end))) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  /** True if {@code s[from, to)}, trimmed, is {@code text/event-stream} in any ASCII case. */
+  private static boolean isEventStream(String s, int from, int to) {
+    while (from < to && s.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    if (to - from != EVENT_STREAM.length()) {
+      return false;
+    }
+    for (int i = 0; i < EVENT_STREAM.length(); i++) {
+      char c = s.charAt(from + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != EVENT_STREAM.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if the parameters {@code ;p1;p2...} in {@code s[from, to)} set the quality to 0. */
+  private static boolean zeroQuality(String s, int from, int to) {
+    boolean zero = false;
+    for (String param : s.substring(from + 1, to).split(";")) {
+      String p = param.trim().toLowerCase(Locale.ROOT);
+      if (p.startsWith("q=")) {
+        try {
+          zero = Double.parseDouble(p.substring(2).trim()) <= 0;
+        } catch (NumberFormatException e) {
+          zero = false;
+        }
+      }
+    }
+    return zero;
   }
 
   /** Writes {@code {"error": message}} with {@code status}. */

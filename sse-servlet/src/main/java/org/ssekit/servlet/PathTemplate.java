@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.ssekit.StreamRequest;
 
 /**
  * A path template such as {@code /posts/{id}/stats}: literal segments and {@code {name}} segments
@@ -17,15 +20,20 @@ final class PathTemplate {
   /** The template that matches every path and defines no parameter. */
   static final PathTemplate ANY = new PathTemplate("", List.of(), true);
 
+  private static final String[] NO_PAIRS = new String[0];
+
   private final String source;
   /** Literal segments as they are; parameters as {@code {name}}. */
   private final List<String> segments;
   private final boolean any;
+  /** The parameter names, in order. */
+  private final String[] names;
 
   private PathTemplate(String source, List<String> segments, boolean any) {
     this.source = source;
     this.segments = segments;
     this.any = any;
+    this.names = parameters().toArray(new String[0]);
   }
 
   /**
@@ -68,27 +76,53 @@ final class PathTemplate {
 
   /** The parameters of {@code path}, or empty if it does not match. */
   Optional<Map<String, String>> match(String path) {
-    if (any) {
-      return Optional.of(Map.of());
-    }
-    List<String> parts = split(path);
-    if (parts.size() != segments.size()) {
+    String[] pairs = matchPairs(path);
+    if (pairs == null) {
       return Optional.empty();
     }
     Map<String, String> params = new LinkedHashMap<>();
-    for (int i = 0; i < parts.size(); i++) {
-      String seg = segments.get(i);
-      String part = parts.get(i);
-      if (isParam(seg)) {
-        if (part.isEmpty()) {
-          return Optional.empty();
-        }
-        params.put(seg.substring(1, seg.length() - 1), part);
-      } else if (!seg.equals(part)) {
-        return Optional.empty();
-      }
+    for (int i = 0; i < pairs.length; i += 2) {
+      params.put(pairs[i], pairs[i + 1]);
     }
     return Optional.of(params);
+  }
+
+  /**
+   * The parameters of {@code path} as name/value pairs in template order (an empty array when the
+   * template has none), or null if it does not match. Allocates only the array and the values: it
+   * runs on every request.
+   */
+  String @Nullable [] matchPairs(String path) {
+    if (any) {
+      return NO_PAIRS;
+    }
+    int n = segments.size();
+    String[] pairs = names.length == 0 ? NO_PAIRS : new String[2 * names.length];
+    int pos = path.startsWith("/") ? 1 : 0;
+    if (pos >= path.length()) {
+      return n == 0 ? pairs : null; // "/" and "" have no segment at all
+    }
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      if (pos < 0) {
+        return null; // fewer segments than the template
+      }
+      int slash = path.indexOf('/', pos);
+      int end = slash < 0 ? path.length() : slash;
+      String seg = segments.get(i);
+      if (isParam(seg)) {
+        if (end == pos) {
+          return null;
+        }
+        pairs[p] = names[p / 2];
+        pairs[p + 1] = path.substring(pos, end);
+        p += 2;
+      } else if (seg.length() != end - pos || !path.regionMatches(pos, seg, 0, seg.length())) {
+        return null;
+      }
+      pos = slash < 0 ? -1 : slash + 1;
+    }
+    return pos < 0 ? pairs : null; // more segments (or a trailing '/') than the template
   }
 
   /** Replaces each {@code {name}} in {@code pattern} with its parameter value. */
@@ -116,6 +150,47 @@ final class PathTemplate {
       i = close + 1;
     }
     return sb.toString();
+  }
+
+  /**
+   * {@code pattern} compiled once into a function of a request, equal to {@link #expand} on the
+   * request's path parameters but without building their map on every request.
+   */
+  static Function<StreamRequest, String> compileTopic(String pattern) {
+    List<String> literals = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    int i = 0;
+    while (true) {
+      int open = pattern.indexOf('{', i);
+      int close = open < 0 ? -1 : pattern.indexOf('}', open);
+      if (close < 0) {
+        literals.add(pattern.substring(i));
+        break;
+      }
+      literals.add(pattern.substring(i, open));
+      params.add(pattern.substring(open + 1, close));
+      i = close + 1;
+    }
+    if (params.isEmpty()) {
+      return r -> pattern;
+    }
+    String[] lit = literals.toArray(new String[0]);
+    String[] names = params.toArray(new String[0]);
+    if (names.length == 1 && lit[0].isEmpty() && lit[1].isEmpty()) {
+      String name = names[0];
+      return r -> param(r, name); // "{topic}": the parameter itself, no copy
+    }
+    return r -> {
+      StringBuilder sb = new StringBuilder(pattern.length() + 16).append(lit[0]);
+      for (int k = 0; k < names.length; k++) {
+        sb.append(param(r, names[k])).append(lit[k + 1]);
+      }
+      return sb.toString();
+    };
+  }
+
+  private static String param(StreamRequest r, String name) {
+    return r.pathParam(name).orElseThrow(() -> new IllegalArgumentException("no path parameter " + name));
   }
 
   /** The parameter names {@code {name}} used in {@code pattern}. */

@@ -73,7 +73,8 @@ public final class SseRouter implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final WriteDispatcher dispatcher;
 
-  private final Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
+  /** Every open stream and the servlet that opened it: one map entry per stream, not two sets. */
+  private final ConcurrentHashMap<StreamWriter, StreamServlet> writers = new ConcurrentHashMap<>();
   private final Object drained = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean badIdLogged = new AtomicBoolean();
@@ -153,7 +154,7 @@ public final class SseRouter implements AutoCloseable {
   public HttpServlet handler(String pathTemplate, String topic, StreamAdapter adapter) {
     PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
     checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
-    return new StreamServlet(this, t, r -> PathTemplate.expand(topic, r.pathParams()), adapter);
+    return new StreamServlet(this, t, PathTemplate.compileTopic(topic), adapter);
   }
 
   /**
@@ -240,7 +241,7 @@ public final class SseRouter implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    shutdown(writers);
+    shutdown(writers.keySet());
     if (ownsHub) {
       hub.close();
     }
@@ -276,8 +277,19 @@ public final class SseRouter implements AutoCloseable {
     }
   }
 
-  void register(StreamWriter w) {
-    writers.add(w);
+  void register(StreamWriter w, StreamServlet owner) {
+    writers.put(w, owner);
+  }
+
+  /** The open streams of one servlet. */
+  List<StreamWriter> writersOf(StreamServlet owner) {
+    List<StreamWriter> of = new ArrayList<>();
+    writers.forEach((w, s) -> {
+      if (s == owner) {
+        of.add(w);
+      }
+    });
+    return of;
   }
 
   void unregister(StreamWriter w) {
@@ -311,16 +323,34 @@ public final class SseRouter implements AutoCloseable {
     return maxPublishBytes;
   }
 
-  /** The transport-neutral view of {@code req}. */
+  /**
+   * The transport-neutral view of {@code req}. It outlives the request (the container recycles
+   * that), so it holds the container's strings, not the request; see {@link StreamRequest} for
+   * how it stores them compactly.
+   *
+   * @param pathParams name/value pairs from {@link PathTemplate#matchPairs}
+   * @param remoteAddress {@code req.getRemoteAddr()}, which the caller already has
+   */
   StreamRequest streamRequest(
-      HttpServletRequest req, String path, Map<String, String> params, boolean stream) {
+      HttpServletRequest req,
+      String path,
+      String[] pathParams,
+      @Nullable String remoteAddress,
+      boolean stream) {
     StreamRequest.Builder b = StreamRequest.builder().path(path);
-    params.forEach(b::pathParam);
-    req.getParameterMap().forEach((k, vs) -> {
-      for (String v : vs) {
-        b.queryParam(k, v);
+    for (int i = 0; i < pathParams.length; i += 2) {
+      b.pathParam(pathParams[i], pathParams[i + 1]);
+    }
+    // a GET's parameters are its query's (form bodies count for POST only), so a request without
+    // a query string skips the container's parameter parsing altogether
+    boolean query = req.getQueryString() != null;
+    if (query) {
+      for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
+        for (String v : e.getValue()) {
+          b.queryParam(e.getKey(), v);
+        }
       }
-    });
+    }
     Enumeration<String> names = req.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
       String n = names.nextElement();
@@ -331,9 +361,9 @@ public final class SseRouter implements AutoCloseable {
     }
     var principal = req.getUserPrincipal();
     b.principal(principal == null ? null : principal.getName());
-    b.remoteAddress(req.getRemoteAddr());
+    b.remoteAddress(remoteAddress);
     if (stream) {
-      b.lastEventId(lastEventId(req));
+      b.lastEventId(lastEventId(req, query));
     }
     if (customizer != null) {
       customizer.accept(req, b);
@@ -345,10 +375,12 @@ public final class SseRouter implements AutoCloseable {
    * The id the client resumes from: the {@code Last-Event-ID} header, else the {@code
    * lastEventId} query parameter. Too long or containing NUL, CR or LF counts as none (logged
    * once per router at WARN, then at DEBUG).
+   *
+   * @param query whether the request has a query string (else its parameters are not parsed)
    */
-  @Nullable String lastEventId(HttpServletRequest req) {
+  @Nullable String lastEventId(HttpServletRequest req, boolean query) {
     String v = req.getHeader("Last-Event-ID");
-    if (v == null || v.isEmpty()) {
+    if ((v == null || v.isEmpty()) && query) {
       v = req.getParameter("lastEventId");
     }
     if (v == null || v.isEmpty()) {

@@ -5,12 +5,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.ssekit.CloseReason;
 import org.ssekit.InitialResponse;
 import org.ssekit.StreamAdapter;
@@ -35,7 +32,6 @@ final class StreamServlet extends HttpServlet {
   private final transient PathTemplate template;
   private final transient Function<StreamRequest, String> topic;
   private final transient StreamAdapter adapter;
-  private final transient Set<StreamWriter> writers = ConcurrentHashMap.newKeySet();
 
   StreamServlet(
       SseRouter router,
@@ -55,17 +51,18 @@ final class StreamServlet extends HttpServlet {
       return;
     }
     String path = Http.path(req);
-    Optional<Map<String, String>> params = template.match(path);
-    if (params.isEmpty()) {
+    String[] params = template.matchPairs(path);
+    if (params == null) {
       Http.error(resp, HttpServletResponse.SC_NOT_FOUND, "no stream at " + path);
       return;
     }
     router.cors().apply(req, resp);
     resp.addHeader("Vary", "Accept");
     boolean stream = Http.acceptsEventStream(req);
+    @Nullable String client = req.getRemoteAddr(); // a new String per call on Jetty: ask once
     StreamRequest sr;
     try {
-      sr = router.streamRequest(req, path, params.get(), stream);
+      sr = router.streamRequest(req, path, params, client, stream);
     } catch (RuntimeException e) {
       log.error("the request customizer failed on {}", path, e);
       Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "request customizer failed");
@@ -83,7 +80,7 @@ final class StreamServlet extends HttpServlet {
       return;
     }
     if (stream) {
-      openStream(req, resp, sr, topicName);
+      openStream(req, resp, sr, topicName, Objects.requireNonNullElse(client, "unknown"));
     } else {
       plain(resp, sr);
     }
@@ -102,9 +99,12 @@ final class StreamServlet extends HttpServlet {
   }
 
   private void openStream(
-      HttpServletRequest req, HttpServletResponse resp, StreamRequest sr, String topicName)
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      StreamRequest sr,
+      String topicName,
+      String client)
       throws IOException {
-    String client = Objects.requireNonNullElse(req.getRemoteAddr(), "unknown");
     Limits limits = router.limits();
     if (!limits.tryAcquire(client)) {
       Http.unavailable(resp, router.retryAfterSeconds(), "too many open streams; retry later");
@@ -147,9 +147,10 @@ final class StreamServlet extends HttpServlet {
     resp.setContentType("text/event-stream; charset=utf-8");
     resp.setHeader("Cache-Control", "no-cache");
     resp.setHeader("X-Accel-Buffering", "no");
-    writers.add(writer);
-    router.register(writer);
-    writer.start(connection, async, resp.getOutputStream());
+    router.register(writer, this);
+    // on Jetty, the response's own buffer would hold 32 KiB of direct memory for the life of the
+    // stream, and the writer batches already: see UnbufferedOutput
+    writer.start(connection, async, UnbufferedOutput.wrap(resp.getOutputStream()));
     if (router.isClosed()) {
       writer.shutdown(); // lost a race with close(): end it like the others
     }
@@ -157,7 +158,6 @@ final class StreamServlet extends HttpServlet {
 
   private void released(StreamWriter w, String client) {
     router.limits().release(client);
-    writers.remove(w);
     router.unregister(w);
   }
 
@@ -185,11 +185,11 @@ final class StreamServlet extends HttpServlet {
   /** Ends every stream of this servlet (a last flush, then complete) and waits a while for it. */
   @Override
   public void destroy() {
-    router.shutdown(writers);
+    router.shutdown(router.writersOf(this));
   }
 
   @Override
   public String toString() {
-    return "SseStreamServlet{" + template + ", streams=" + writers.size() + "}";
+    return "SseStreamServlet{" + template + ", streams=" + router.writersOf(this).size() + "}";
   }
 }

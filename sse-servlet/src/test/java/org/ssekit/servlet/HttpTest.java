@@ -22,4 +22,19 @@ class HttpTest {
     assertThat(Http.acceptsEventStream(List.of("text/event-stream;q=0"))).isFalse();
     assertThat(Http.acceptsEventStream(List.of("application/json"))).isFalse();
   }
+
+  @Test
+  void parsesEachMediaRangeOfAValueInPlace() {
+    assertThat(Http.acceptsEventStream(" text/event-stream ")).isTrue();
+    assertThat(Http.acceptsEventStream("text/html;level=1, TEXT/EVENT-STREAM ; q=0.9")).isTrue();
+    assertThat(Http.acceptsEventStream("text/event-stream;q=0, text/event-stream")).isTrue();
+    assertThat(Http.acceptsEventStream("text/event-stream;q=0.0;x=y")).isFalse();
+    assertThat(Http.acceptsEventStream("text/event-stream;q=oops")).isTrue();
+    assertThat(Http.acceptsEventStream("text/event-streams")).isFalse();
+    assertThat(Http.acceptsEventStream("application/text/event-stream")).isFalse();
+    assertThat(Http.acceptsEventStream("text/html;a=text/event-stream")).isFalse();
+    assertThat(Http.acceptsEventStream(",,")).isFalse();
+    assertThat(Http.acceptsEventStream("")).isFalse();
+    assertThat(Http.acceptsEventStream("text/event-stream,")).isTrue();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ssekit.StreamRequest;
 
 class PathTemplateTest {
 
@@ -44,5 +45,32 @@ class PathTemplateTest {
         .isEqualTo("post-7-views");
     assertThat(PathTemplate.expand("fixed", Map.of())).isEqualTo("fixed");
     assertThat(PathTemplate.placeholders("{a}-{b}")).containsExactly("a", "b");
+  }
+
+  @Test
+  void matchPairsAgreesWithMatch() {
+    PathTemplate t = PathTemplate.parse("/a/{x}/b/{y}");
+    assertThat(t.matchPairs("/a/1/b/2")).containsExactly("x", "1", "y", "2");
+    assertThat(t.matchPairs("a/1/b/2")).containsExactly("x", "1", "y", "2");
+    for (String p : new String[] {"/a/1/b", "/a/1/b/2/", "/a//b/2", "/a/1/c/2", "/", "", "/a/1/b/2/3", "/ab/1/b/2"}) {
+      assertThat(t.matchPairs(p)).as(p).isNull();
+      assertThat(t.match(p)).as(p).isEmpty();
+    }
+    PathTemplate root = PathTemplate.parse("/");
+    assertThat(root.matchPairs("/")).isEmpty();
+    assertThat(root.matchPairs("/x")).isNull();
+    assertThat(PathTemplate.parse("/fixed").matchPairs("/fixed")).isEmpty();
+    assertThat(PathTemplate.ANY.matchPairs("/any/thing")).isEmpty();
+  }
+
+  @Test
+  void aCompiledTopicExpandsLikeExpand() {
+    StreamRequest r = StreamRequest.builder().pathParam("id", "7").pathParam("kind", "views").build();
+    for (String pattern : new String[] {"post-{id}-{kind}", "{id}", "fixed", "{id}{kind}", "x{id", "a-{id}"}) {
+      assertThat(PathTemplate.compileTopic(pattern).apply(r)).as(pattern).isEqualTo(PathTemplate.expand(pattern, r.pathParams()));
+    }
+    assertThatThrownBy(() -> PathTemplate.compileTopic("{nope}").apply(r))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
   }
 }
