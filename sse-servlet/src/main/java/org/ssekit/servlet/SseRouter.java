@@ -245,6 +245,7 @@ public final class SseRouter implements AutoCloseable {
     if (ownsHub) {
       hub.close();
     }
+    dispatcher.close();
   }
 
   // ---- package-private plumbing ---------------------------------------------------------------
@@ -617,10 +618,11 @@ public final class SseRouter implements AutoCloseable {
     }
 
     /**
-     * The most container threads that write woken streams at once (default: the number of
-     * processors, at least 2). Writes never block, so a few threads serve many streams; the cap
-     * keeps a heartbeat or broadcast to thousands of streams from growing the container's pool.
-     * Writes resumed by the container's own {@code onWritePossible} callbacks are not counted.
+     * The number of the router's writer threads ({@code ssekit-writer-N}; default: the number of
+     * processors, at least 2), which write woken streams. Writes never block, so a few threads
+     * serve many streams, and a heartbeat or broadcast to thousands of streams does not grow the
+     * container's pool. They start on demand and end after 30 s without work. Writes resumed by the
+     * container's own {@code onWritePossible} callbacks run on the container's threads.
      */
     public Builder writeConcurrency(int threads) {
       if (threads < 1) {

@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * one work-in-progress counter; only the thread that moves it from 0 owns the writer and runs
  * {@link #drain()}, and any signal arriving meanwhile makes that owner loop once more. So two
  * threads never write at once, no lock is held while writing, and no signal is lost. A wake-up
- * from a foreign thread is handed to the container through the router's {@link WriteDispatcher}
- * (a bounded number of {@link AsyncContext#start} tasks); container callbacks drain on their own
- * thread.
+ * from a foreign thread is handed to the router's {@link WriteDispatcher} (a few writer threads);
+ * container callbacks drain on their own thread.
  *
  * <p>Writes only happen when {@link ServletOutputStream#isReady()} is true. A false {@code
  * isReady()} obliges the container to call {@link #onWritePossible()} later, so the owner simply
@@ -127,28 +126,9 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
   }
 
-  /** Hands the drain loop to the container through the router's dispatcher. */
+  /** Hands the drain loop to the router's writer threads. */
   private void dispatch() {
     dispatcher.submit(this);
-  }
-
-  /**
-   * Runs {@code task} on a container thread through this response's {@link AsyncContext}.
-   *
-   * @return false if the container refused (the response ended, or the container is stopping)
-   */
-  boolean runOnContainer(Runnable task) {
-    AsyncContext ac = async;
-    if (ac == null || finished != 0) {
-      return false;
-    }
-    try {
-      ac.start(task);
-      return true;
-    } catch (RuntimeException e) {
-      log.debug("the container refused a write task", e);
-      return false;
-    }
   }
 
   /** Runs the writer from a container callback thread. */

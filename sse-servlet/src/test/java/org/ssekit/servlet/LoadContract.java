@@ -71,6 +71,14 @@ abstract class LoadContract {
 
       // the pool shrinks back (idle timeout 1 s in the test containers)
       await().atMost(Duration.ofSeconds(10)).until(() -> s.poolThreads() <= Math.max(baseline, 4));
+
+      // and the write path survived 1,000 responses ending under it: a new stream still gets events
+      try (RawClient c = RawClient.open(null, s.port(), "/events", 0)) {
+        assertThat(c.status).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 1);
+        r.hub().publish(topic, Event.of("after-the-storm"));
+        assertThat(c.awaitText("data: after-the-storm", Duration.ofSeconds(5))).isTrue();
+      }
     }
   }
 

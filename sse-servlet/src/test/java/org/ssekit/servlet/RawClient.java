@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -59,6 +60,30 @@ final class RawClient implements AutoCloseable {
     String h = head.toString(StandardCharsets.US_ASCII);
     int status = h.length() >= 12 ? Integer.parseInt(h.substring(9, 12)) : -1;
     return new RawClient(s, status, h);
+  }
+
+  /** Reads the body until {@code text} has arrived (chunk framing included), or times out. */
+  boolean awaitText(String text, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    InputStream in = socket.getInputStream();
+    StringBuilder seen = new StringBuilder();
+    byte[] buf = new byte[4096];
+    while (System.nanoTime() < deadline) {
+      int n;
+      try {
+        n = in.read(buf);
+      } catch (java.net.SocketTimeoutException e) {
+        continue;
+      }
+      if (n < 0) {
+        return false;
+      }
+      seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+      if (seen.indexOf(text) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Drops the connection with a TCP reset (linger 0), as a crashed client or a dead network would. */
