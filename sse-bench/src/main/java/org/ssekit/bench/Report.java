@@ -279,6 +279,9 @@ final class Report {
       return fmtNum(r.get("publishedPerSec")) + " (" + fmtNum(r.get("offeredPublishesPerSec")) + ")";
     }
     Object v = r.get(key);
+    if (key.equals("rssMB") && num(v) <= 0) {
+      return "– (not read)"; // /proc/self/status could not be read, e.g. no file descriptor left
+    }
     return v == null ? "–" : fmtNum(v);
   }
 

@@ -32,7 +32,12 @@ final class SsekitServers {
     SseRouter router;
 
     SseRouter router(Duration heartbeat) {
-      router = SseRouter.builder().heartbeat(heartbeat).shutdownTimeout(java.time.Duration.ZERO).build();
+      SseRouter.Builder b = SseRouter.builder().heartbeat(heartbeat).shutdownTimeout(java.time.Duration.ZERO);
+      if (!Boolean.parseBoolean(System.getProperty("bench.ssekitHistory", "true"))) {
+        // like the peers, keep no history (ssekit's default keeps 1,000 events per topic)
+        b.broker(org.ssekit.InMemoryBroker.builder().noHistory().build());
+      }
+      router = b.build();
       return router;
     }
 
