@@ -86,7 +86,7 @@ final class HubOnJettyCoreServer implements BenchServer {
     @Override
     public void wake() {
       if (connection != null) {
-        executor.execute(this::iterate); // as the servlet module does with AsyncContext.start
+        executor.execute(this::iterate); // as the servlet module does with its writer threads
       }
     }
 

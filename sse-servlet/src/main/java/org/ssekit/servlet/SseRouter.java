@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * lastEventId} query parameter), any other {@code GET} with the adapter's initial response as a
  * plain body, and CORS preflights. Servlets must be registered with {@code asyncSupported=true}.
  * They hold no thread while a stream is open: writes are non-blocking, driven by a {@code
- * WriteListener} and by the hub's wake-ups, which are handed to the container with {@code
- * AsyncContext.start}.
+ * WriteListener} and by the hub's wake-ups, which the router's few writer threads ({@link
+ * Builder#writeConcurrency}) serve.
  *
  * <p>Threads: all methods are thread-safe. {@link #close()} (and a stream servlet's {@code
  * destroy()}) ends every stream after a last flush and waits up to the {@linkplain
