@@ -24,7 +24,7 @@ final class BufferPool {
     this.max = max;
   }
 
-  /** A buffer of {@link #size()} bytes, pooled or new. */
+  /** A buffer of {@code size} bytes, pooled or new. */
   byte[] acquire() {
     byte[] b = idle.poll();
     if (b == null) {
@@ -44,11 +44,6 @@ final class BufferPool {
       return;
     }
     idle.offer(b);
-  }
-
-  /** The size of every buffer. */
-  int size() {
-    return size;
   }
 
   /** Idle buffers currently kept. */

@@ -108,9 +108,4 @@ final class WriteDispatcher implements AutoCloseable {
   public void close() {
     executor.shutdown();
   }
-
-  /** Writer threads alive now (for tests). */
-  int threads() {
-    return executor.getPoolSize();
-  }
 }
