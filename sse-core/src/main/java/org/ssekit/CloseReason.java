@@ -1,5 +1,7 @@
 package org.ssekit;
 
+import org.ssekit.broker.Subscriber;
+
 /** Why a stream ended, as told to {@link HubListener#closed}. */
 public enum CloseReason {
   /** The client went away (the transport saw a write error, a reset or an async timeout). */

@@ -1,5 +1,6 @@
 package org.ssekit;
 
+import org.ssekit.broker.Message;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;

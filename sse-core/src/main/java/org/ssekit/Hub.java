@@ -1,5 +1,8 @@
 package org.ssekit;
 
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.InMemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package org.ssekit;
 
+import org.ssekit.broker.Message;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 

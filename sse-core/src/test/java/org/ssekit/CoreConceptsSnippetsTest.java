@@ -1,5 +1,8 @@
 package org.ssekit;
 
+import org.ssekit.broker.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.InMemoryBroker;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
 package org.ssekit;
 
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

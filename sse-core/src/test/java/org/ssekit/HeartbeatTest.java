@@ -1,5 +1,6 @@
 package org.ssekit;
 
+import org.ssekit.broker.InMemoryBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,12 @@
 package org.ssekit;
 
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.BrokerHealth;
+import org.ssekit.broker.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.InMemoryBroker;
+import org.ssekit.broker.TestLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -21,7 +28,7 @@ class HistoryGapTest {
    * can be told of that gap like a network broker's.
    */
   private static final class GappyBroker implements Broker {
-    final EventLog log = new InMemoryEventLog(2, Duration.ofMinutes(1), System::nanoTime);
+    final EventLog log = TestLogs.inMemory(2, Duration.ofMinutes(1), System::nanoTime);
     final InMemoryBroker delegate =
         InMemoryBroker.builder().executor(Runnable::run).history(log).build();
     final Map<String, List<Subscriber.MessageHandler>> handlers = new ConcurrentHashMap<>();
@@ -56,6 +63,11 @@ class HistoryGapTest {
         list.remove(handler);
         s.close();
       };
+    }
+
+    @Override
+    public BrokerHealth health() {
+      return BrokerHealth.up("test");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.ssekit;
 
+import org.ssekit.broker.Message;
+import org.ssekit.broker.InMemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
 package org.ssekit;
 
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.InMemoryBroker;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -519,6 +523,11 @@ class HubTest {
     Broker counting =
         new Broker() {
           @Override
+          public org.ssekit.broker.BrokerHealth health() {
+            return inner.health();
+          }
+
+          @Override
           public Optional<EventLog> history() {
             return inner.history();
           }
@@ -567,6 +576,11 @@ class HubTest {
     AtomicInteger subscriptions = new AtomicInteger();
     Broker slowToUnsubscribe =
         new Broker() {
+          @Override
+          public org.ssekit.broker.BrokerHealth health() {
+            return inner.health();
+          }
+
           @Override
           public Optional<EventLog> history() {
             return inner.history();

@@ -1,5 +1,12 @@
 package org.ssekit;
 
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.BrokerHealth;
+import org.ssekit.broker.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.InMemoryBroker;
+import org.ssekit.broker.TestLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +48,7 @@ class ResumeTest {
     return hub(
         InMemoryBroker.builder()
             .executor(Runnable::run)
-            .history(new InMemoryEventLog(maxEvents, Duration.ofMinutes(1), clock::get))
+            .history(TestLogs.inMemory(maxEvents, Duration.ofMinutes(1), clock::get))
             .build());
   }
 
@@ -191,7 +198,7 @@ class ResumeTest {
    * read: it simulates live delivery racing with a resuming stream's replay.
    */
   static final class ManualBroker implements Broker {
-    final InMemoryEventLog log = new InMemoryEventLog(100, Duration.ofMinutes(1), System::nanoTime);
+    final EventLog log = TestLogs.inMemory(100, Duration.ofMinutes(1), System::nanoTime);
     final List<Message> published = new ArrayList<>();
     Subscriber.@Nullable MessageHandler handler;
     Runnable duringRead = () -> {};
@@ -228,6 +235,11 @@ class ResumeTest {
 
     void deliver(int index) {
       java.util.Objects.requireNonNull(handler).onMessage("t", published.get(index));
+    }
+
+    @Override
+    public BrokerHealth health() {
+      return BrokerHealth.up("test");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.ssekit;
 
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

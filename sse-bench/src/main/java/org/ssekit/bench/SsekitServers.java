@@ -32,12 +32,19 @@ final class SsekitServers {
     SseRouter router;
 
     SseRouter router(Duration heartbeat) {
-      SseRouter.Builder b = SseRouter.builder().heartbeat(heartbeat).shutdownTimeout(java.time.Duration.ZERO);
-      if (!Boolean.parseBoolean(System.getProperty("bench.ssekitHistory", "true"))) {
-        // like the peers, keep no history (ssekit's default keeps 1,000 events per topic)
-        b.broker(org.ssekit.InMemoryBroker.builder().noHistory().build());
-      }
-      router = b.build();
+      boolean history = Boolean.parseBoolean(System.getProperty("bench.ssekitHistory", "true"));
+      router =
+          SseRouter.builder()
+              .hub(
+                  h -> {
+                    h.heartbeat(heartbeat);
+                    if (!history) {
+                      // like the peers, keep no history (ssekit's default keeps 1,000 events per topic)
+                      h.broker(org.ssekit.broker.InMemoryBroker.builder().noHistory().build());
+                    }
+                  })
+              .shutdownTimeout(java.time.Duration.ZERO)
+              .build();
       return router;
     }
 

@@ -17,15 +17,15 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.Event;
-import org.ssekit.EventLog;
+import org.ssekit.broker.EventLog;
 import org.ssekit.Hub;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRequest;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Subscriber;
 
 /**
  * The contract every {@link Broker} must keep, as an abstract JUnit 5 test. A broker module

@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.StreamAdapter;

@@ -1,8 +1,8 @@
 package org.ssekit.examples;
 
 import java.util.Locale;
-import org.ssekit.Broker;
-import org.ssekit.InMemoryBroker;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.InMemoryBroker;
 import org.ssekit.nats.NatsBroker;
 import org.ssekit.postgres.PostgresBroker;
 import org.ssekit.redis.RedisBroker;

@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.Hub;
 import org.ssekit.examples.audit.AuditApp;
 import org.ssekit.examples.dashboard.DashboardApp;

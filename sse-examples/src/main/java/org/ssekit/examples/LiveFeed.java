@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.Event;
 import org.ssekit.Hub;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * A bounded list of items that are also published, one event each, to a hub topic, so that a page

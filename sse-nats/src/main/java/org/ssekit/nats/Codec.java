@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * Maps {@link Message}s to NATS messages and back. The payload is the NATS body, unchanged. Each

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 
 /**
  * One subscription of one topic on this instance: a core NATS subscription to the topic's live

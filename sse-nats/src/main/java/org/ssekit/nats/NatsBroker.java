@@ -1,5 +1,6 @@
 package org.ssekit.nats;
 
+import org.ssekit.broker.BrokerHealth;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -29,9 +30,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Broker;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * A {@link Broker} on NATS JetStream: every instance of an application that shares one NATS
@@ -268,6 +269,17 @@ public final class NatsBroker implements Broker {
       throw new IllegalStateException("broker is closed");
     }
     return m;
+  }
+
+  @Override
+  public BrokerHealth health() {
+    if (closed.get()) {
+      return BrokerHealth.down("closed");
+    }
+    Connection.Status status = connection.getStatus();
+    return status == Connection.Status.CONNECTED && !outage.get()
+        ? BrokerHealth.up("NATS " + connection.getConnectedUrl())
+        : BrokerHealth.down("NATS connection " + status.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

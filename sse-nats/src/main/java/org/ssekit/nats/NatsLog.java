@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * The history on one JetStream stream. Each topic is one subject of the stream ({@link Subjects}),

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 class CodecTest {
 

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.MessageEvent;
-import org.ssekit.SseParser;
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 
 /**
  * One SSE client connection over real HTTP: the JDK HttpClient reads the body on a thread of its

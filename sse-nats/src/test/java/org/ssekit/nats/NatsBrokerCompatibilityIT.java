@@ -3,7 +3,7 @@ package org.ssekit.nats;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.testkit.BrokerCompatibilityKit;
 
 /** NatsBroker keeps the broker contract: each {@link #newBroker()} is a new connection. */

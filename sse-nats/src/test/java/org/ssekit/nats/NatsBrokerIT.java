@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /** What NatsBroker does beyond the shared kit: limits, topic names, own ids, stream setup. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /** Consumer groups: work that must run once per message across instances. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

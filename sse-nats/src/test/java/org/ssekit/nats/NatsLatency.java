@@ -8,10 +8,10 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.ssekit.Broker;
-import org.ssekit.InMemoryBroker;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.InMemoryBroker;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 import org.ssekit.testkit.BrokerAvailability;
 import org.ssekit.testkit.CrossInstanceLatency;
 

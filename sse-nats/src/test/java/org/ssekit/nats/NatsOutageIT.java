@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ssekit.testkit.TcpProxy;
 import org.ssekit.Event;
 import org.ssekit.Hub;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRequest;

@@ -44,7 +44,7 @@ class TwoInstancesServletIT {
 
     Instance() throws Exception {
       broker = names.builder().build();
-      router = SseRouter.builder().broker(broker).heartbeat(Duration.ofSeconds(1)).build();
+      router = SseRouter.builder().hub(h -> h.broker(broker).heartbeat(Duration.ofSeconds(1))).build();
       server = new Server();
       ServerConnector connector = new ServerConnector(server);
       connector.setHost("127.0.0.1");

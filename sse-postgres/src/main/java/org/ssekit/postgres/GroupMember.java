@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 
 /**
  * One member of a consumer group on a topic, on a thread and a connection of its own. The group's

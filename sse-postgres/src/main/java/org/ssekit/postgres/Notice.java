@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * One NOTIFY payload: {@code <id> <prev> <topic length> <topic>[ <base64 payload> <metadata JSON>]}.

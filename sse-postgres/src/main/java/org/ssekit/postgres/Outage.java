@@ -22,6 +22,11 @@ final class Outage {
     this.name = name;
   }
 
+  /** Whether at least one connection is lost now. */
+  boolean isDown() {
+    return down.get() > 0;
+  }
+
   /** A component that was up lost its connection. */
   void lost(String component, Exception cause) {
     if (down.getAndIncrement() == 0) {

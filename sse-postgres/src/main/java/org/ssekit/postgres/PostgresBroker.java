@@ -1,5 +1,6 @@
 package org.ssekit.postgres;
 
+import org.ssekit.broker.BrokerHealth;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -26,9 +27,9 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Broker;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * A {@link Broker} on PostgreSQL: a table is the shared history, {@code LISTEN}/{@code NOTIFY}
@@ -94,6 +95,7 @@ public final class PostgresBroker implements Broker {
   private final Thread listenerThread;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Outage outage;
   private final int maxPayloadBytes;
   private final long timeoutNanos;
   private final String wakeChannel;
@@ -125,6 +127,7 @@ public final class PostgresBroker implements Broker {
     }
     this.schema = resolved;
     Outage outage = new Outage(schema.table + "#" + n);
+    this.outage = outage;
     this.wakeChannel = b.prefix + "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.history = new PostgresEventLog(this, schema, pool);
     this.writer =
@@ -406,6 +409,16 @@ public final class PostgresBroker implements Broker {
   /** Prunes now on the writer thread; for tests. */
   CompletableFuture<Void> pruneNow() {
     return writer.pruneNow();
+  }
+
+  @Override
+  public BrokerHealth health() {
+    if (closed.get()) {
+      return BrokerHealth.down("closed");
+    }
+    return outage.isDown()
+        ? BrokerHealth.down("PostgreSQL connection lost, reconnecting (" + schema.table + ")")
+        : BrokerHealth.up("PostgreSQL, table " + schema.table);
   }
 
   /**

@@ -9,8 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * The broker's table seen as an {@link EventLog}. {@link #append} goes through the broker's

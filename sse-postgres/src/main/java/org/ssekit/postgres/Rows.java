@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /** Maps rows of {@code (id, payload, metadata)} to messages. */
 final class Rows {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * The publishing thread of one broker. Publishers enqueue; this thread drains the queue in

@@ -3,7 +3,7 @@ package org.ssekit.postgres;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.testkit.BrokerCompatibilityKit;
 
 /** PostgreSQL keeps the broker contract: each {@link #newBroker()} is another instance. */

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 
 /** What the compatibility kit does not cover: limits, large payloads, concurrency, pruning. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

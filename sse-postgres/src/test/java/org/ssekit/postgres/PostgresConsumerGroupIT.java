@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 
 /** Consumer groups: work that must run once per message across instances. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

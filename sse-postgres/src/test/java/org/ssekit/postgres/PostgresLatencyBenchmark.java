@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import org.ssekit.Broker;
-import org.ssekit.EventLog;
-import org.ssekit.InMemoryBroker;
-import org.ssekit.Message;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.InMemoryBroker;
+import org.ssekit.broker.Message;
 import org.ssekit.testkit.CrossInstanceLatency;
 
 /**
@@ -80,6 +80,11 @@ public final class PostgresLatencyBenchmark {
   /** Two hubs on one in-memory broker: a view whose close leaves the shared broker open. */
   private static Broker view(InMemoryBroker shared) {
     return new Broker() {
+      @Override
+      public org.ssekit.broker.BrokerHealth health() {
+        return shared.health();
+      }
+
       @Override
       public Optional<EventLog> history() {
         return shared.history();

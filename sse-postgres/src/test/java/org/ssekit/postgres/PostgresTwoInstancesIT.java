@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ssekit.Event;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
-import org.ssekit.MessageEvent;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
+import org.ssekit.client.MessageEvent;
 import org.ssekit.servlet.SseRouter;
 
 /**
@@ -70,7 +70,7 @@ class PostgresTwoInstancesIT {
     Instance(String topic) throws Exception {
       broker = PostgresBroker.builder(Pg.URL).tablePrefix(PREFIX).build();
       resources.add(0, broker);
-      router = SseRouter.builder().broker(broker).heartbeat(Duration.ofSeconds(1)).build();
+      router = SseRouter.builder().hub(h -> h.broker(broker).heartbeat(Duration.ofSeconds(1))).build();
       resources.add(0, router);
       server = new Server();
       ServerConnector connector = new ServerConnector(server);

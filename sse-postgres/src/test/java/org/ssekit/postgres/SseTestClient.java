@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.ssekit.MessageEvent;
-import org.ssekit.SseParser;
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 
 /** An SSE client over real HTTP (JDK HttpClient + {@link SseParser}) that records what it gets. */
 final class SseTestClient implements Flow.Subscriber<List<ByteBuffer>> {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * How a {@link Message} is laid out in a stream entry: field {@code n} numbers the entries of

@@ -1,5 +1,6 @@
 package org.ssekit.redis;
 
+import org.ssekit.broker.BrokerHealth;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -25,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Broker;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.Broker;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * A {@link Broker} on Redis (6.2 or newer): each topic is a Redis Stream
@@ -291,6 +292,16 @@ public final class RedisBroker implements Broker {
    * Stops the reader and the group members (waiting up to about two seconds for them to leave
    * their groups), closes the connections and, when it created them, the Lettuce client.
    */
+  @Override
+  public BrokerHealth health() {
+    if (closed.get()) {
+      return BrokerHealth.down("closed");
+    }
+    return connection.isOpen()
+        ? BrokerHealth.up("Redis " + wakeKey.substring(0, wakeKey.indexOf("w:")) + "*")
+        : BrokerHealth.down("Redis connection lost, reconnecting");
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

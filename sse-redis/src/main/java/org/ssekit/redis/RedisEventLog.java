@@ -22,8 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
 
 /**
  * The history of a {@link RedisBroker}: one Redis Stream per topic, on the broker's command

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 
 /**
  * The live delivery of one {@link RedisBroker}: a single loop, on a thread of its own, that reads

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 class EntriesTest {
 

@@ -11,8 +11,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.MessageEvent;
-import org.ssekit.SseParser;
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 
 /**
  * A test client of one SSE stream over real HTTP: the JDK HttpClient feeds {@link SseParser}, and

@@ -2,7 +2,7 @@ package org.ssekit.redis;
 
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.testkit.BrokerAvailability;
 import org.ssekit.testkit.BrokerCompatibilityKit;
 

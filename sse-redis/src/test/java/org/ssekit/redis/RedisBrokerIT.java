@@ -24,9 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ssekit.EventLog;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.EventLog;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 import org.ssekit.testkit.BrokerAvailability;
 
 /** What the Redis broker adds to the shared contract: storage layout, bounds, limits, ids. */

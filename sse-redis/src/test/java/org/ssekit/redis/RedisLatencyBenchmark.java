@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.ssekit.InMemoryBroker;
+import org.ssekit.broker.InMemoryBroker;
 import org.ssekit.testkit.CrossInstanceLatency;
 
 /**

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.ssekit.testkit.TcpProxy;
 import org.ssekit.Event;
 import org.ssekit.Hub;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRequest;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Subscriber;
 import org.ssekit.testkit.BrokerAvailability;
 import org.ssekit.testkit.RecordingSink;
 

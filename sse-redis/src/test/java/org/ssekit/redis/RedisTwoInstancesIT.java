@@ -51,7 +51,7 @@ class RedisTwoInstancesIT {
     Instance() throws Exception {
       broker = RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).build();
       resources.add(0, broker);
-      router = SseRouter.builder().broker(broker).heartbeat(Duration.ofSeconds(1)).build();
+      router = SseRouter.builder().hub(h -> h.broker(broker).heartbeat(Duration.ofSeconds(1))).build();
       resources.add(0, router);
       server = new Server();
       ServerConnector connector = new ServerConnector(server);

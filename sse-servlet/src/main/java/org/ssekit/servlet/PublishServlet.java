@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ssekit.Event;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

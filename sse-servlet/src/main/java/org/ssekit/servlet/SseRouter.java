@@ -19,15 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.Broker;
 import org.ssekit.Event;
 import org.ssekit.Hub;
-import org.ssekit.HubListener;
 import org.ssekit.Marshaller;
-import org.ssekit.Message;
-import org.ssekit.SlowConsumerPolicy;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
 import org.slf4j.Logger;
@@ -84,20 +82,10 @@ public final class SseRouter implements AutoCloseable {
       this.hub = b.hub;
       this.ownsHub = false;
     } else {
-      Hub.Builder hb = Hub.builder().heartbeat(b.heartbeat);
-      if (b.broker != null) {
-        hb.broker(b.broker);
+      Hub.Builder hb = Hub.builder();
+      if (b.hubOptions != null) {
+        b.hubOptions.accept(hb);
       }
-      if (b.retry != null) {
-        hb.retry(b.retry);
-      }
-      if (b.queueCapacity > 0) {
-        hb.queueCapacity(b.queueCapacity);
-      }
-      if (b.slowConsumerPolicy != null) {
-        hb.slowConsumerPolicy(b.slowConsumerPolicy);
-      }
-      b.listeners.forEach(hb::listener);
       this.hub = hb.build();
       this.ownsHub = true;
     }
@@ -424,13 +412,7 @@ public final class SseRouter implements AutoCloseable {
    */
   public static final class Builder {
     private @Nullable Hub hub;
-    private @Nullable Broker broker;
-    private Duration heartbeat = Duration.ofSeconds(15);
-    private boolean heartbeatSet;
-    private @Nullable Duration retry;
-    private int queueCapacity;
-    private @Nullable SlowConsumerPolicy slowConsumerPolicy;
-    private final List<HubListener> listeners = new ArrayList<>();
+    private @Nullable Consumer<Hub.Builder> hubOptions;
     private Marshaller marshaller = Marshaller.text();
     private final Set<String> origins = new LinkedHashSet<>();
     private boolean credentials;
@@ -447,63 +429,34 @@ public final class SseRouter implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Serves streams of an existing hub, which the router does not close. Cannot be combined with
-     * the options that configure a hub the router builds ({@link #broker}, {@link #heartbeat},
-     * {@link #retry}, {@link #queueCapacity}, {@link #slowConsumerPolicy}, {@link #listener}).
+     * Serves streams of an existing hub, which the router does not close. Use it to share one hub
+     * between routers, or with code that publishes through {@link Hub} directly.
+     *
+     * @throws IllegalStateException if {@link #hub(Consumer)} was called already
      */
     public Builder hub(Hub hub) {
-      this.hub = Objects.requireNonNull(hub, "hub");
-      return this;
-    }
-
-    /** The broker of the hub the router builds (default: a new in-memory broker). */
-    public Builder broker(Broker broker) {
-      this.broker = Objects.requireNonNull(broker, "broker");
+      Objects.requireNonNull(hub, "hub");
+      if (hubOptions != null) {
+        throw new IllegalStateException("hub(Consumer) was already set: the router would build its own hub");
+      }
+      this.hub = hub;
       return this;
     }
 
     /**
-     * The period of heartbeat comments on idle streams (default 15 s; zero turns them off). They
-     * keep proxies from closing idle streams and reveal clients that left.
+     * Configures the hub the router builds, owns and closes: its broker, heartbeat, retry, queue
+     * capacity, slow-consumer policy, listeners and scheduler are {@link Hub.Builder} options, e.g.
+     * {@code hub(h -> h.broker(broker).heartbeat(Duration.ofSeconds(30)))}. Runs once, in {@link
+     * #build()}. Without it the router builds a hub with {@link Hub.Builder}'s defaults.
+     *
+     * @throws IllegalStateException if {@link #hub(Hub)} was called already
      */
-    public Builder heartbeat(Duration period) {
-      Objects.requireNonNull(period, "period");
-      if (period.isNegative()) {
-        throw new IllegalArgumentException("heartbeat must not be negative: " + period);
+    public Builder hub(Consumer<Hub.Builder> options) {
+      Objects.requireNonNull(options, "options");
+      if (hub != null) {
+        throw new IllegalStateException("hub(Hub) was already set: configure that hub's builder instead");
       }
-      this.heartbeat = period;
-      this.heartbeatSet = true;
-      return this;
-    }
-
-    /** A {@code retry:} hint sent first on every stream (default: none). */
-    public Builder retry(Duration retry) {
-      Objects.requireNonNull(retry, "retry");
-      if (retry.isNegative()) {
-        throw new IllegalArgumentException("retry must not be negative: " + retry);
-      }
-      this.retry = retry;
-      return this;
-    }
-
-    /** Live events a stream may hold before its slow-consumer policy applies (hub default 1024). */
-    public Builder queueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("queueCapacity must be positive: " + capacity);
-      }
-      this.queueCapacity = capacity;
-      return this;
-    }
-
-    /** What a stream does when its queue is full (hub default: close it). */
-    public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
-      this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** Adds a listener to the hub the router builds. */
-    public Builder listener(HubListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      this.hubOptions = options;
       return this;
     }
 
@@ -635,35 +588,9 @@ public final class SseRouter implements AutoCloseable {
     /**
      * Builds the router (and its hub, unless one was given).
      *
-     * @throws IllegalStateException if {@link #hub} was combined with hub options, or credentials
-     *     with the {@code *} origin
+     * @throws IllegalStateException if credentials were combined with the {@code *} origin
      */
     public SseRouter build() {
-      if (hub != null) {
-        List<String> set = new ArrayList<>();
-        if (broker != null) {
-          set.add("broker");
-        }
-        if (heartbeatSet) {
-          set.add("heartbeat");
-        }
-        if (retry != null) {
-          set.add("retry");
-        }
-        if (queueCapacity > 0) {
-          set.add("queueCapacity");
-        }
-        if (slowConsumerPolicy != null) {
-          set.add("slowConsumerPolicy");
-        }
-        if (!listeners.isEmpty()) {
-          set.add("listener");
-        }
-        if (!set.isEmpty()) {
-          throw new IllegalStateException(
-              "hub(...) was set, so " + set + " cannot apply: configure them on that hub's builder");
-        }
-      }
       if (credentials && origins.contains("*")) {
         throw new IllegalStateException(
             "allowCredentials(true) needs explicit origins: '*' would hand cookies to any site");

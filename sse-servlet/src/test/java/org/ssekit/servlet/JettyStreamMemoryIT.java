@@ -31,7 +31,7 @@ class JettyStreamMemoryIT {
             .filter(b -> b.getName().equals("direct"))
             .findFirst()
             .orElseThrow();
-    try (SseRouter r = SseRouter.builder().heartbeat(Duration.ZERO).build();
+    try (SseRouter r = SseRouter.builder().hub(h -> h.heartbeat(Duration.ZERO)).build();
         JettyServer s = JettyServer.start(Map.of("/warm", r.handler("warm"), "/mem", r.handler("mem")), false, 0, server -> {})) {
       // warm up: the connector's pool, the JDK's per-thread I/O buffers and the pool threads
       List<RawClient> warm = openWriteAndRead(r, s, "warm", 20, "hello");

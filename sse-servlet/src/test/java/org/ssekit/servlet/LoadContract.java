@@ -40,7 +40,7 @@ abstract class LoadContract {
     // long enough that handling 1,000 failed writes fits in one period on a loaded 2-core machine
     Duration heartbeat = Duration.ofMillis(1000);
     String topic = "drop-" + SEQ.incrementAndGet();
-    try (SseRouter r = SseRouter.builder().heartbeat(heartbeat).build();
+    try (SseRouter r = SseRouter.builder().hub(h -> h.heartbeat(heartbeat)).build();
         TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0)) {
       int baseline = s.poolThreads();
 
@@ -102,9 +102,7 @@ abstract class LoadContract {
         };
     try (SseRouter r =
             SseRouter.builder()
-                .queueCapacity(capacity)
-                .heartbeat(Duration.ofSeconds(1))
-                .listener(listener)
+                .hub(h -> h.queueCapacity(capacity).heartbeat(Duration.ofSeconds(1)).listener(listener))
                 .build();
         // small socket buffers so a client that stops reading stalls the server's writes soon
         TestServer s = factory().start(Map.of("/events", r.handler(topic)), 8192);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.ssekit.Event;
 import org.ssekit.InitialResponse;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
 import org.ssekit.json.JacksonMarshaller;
@@ -185,7 +185,7 @@ abstract class ServletStreamingContract {
   @Test
   void deliversBurstsCompletelyAndInOrder() throws Exception {
     // room for the whole burst: this is about coalescing and order, not the slow-consumer policy
-    SseRouter r = router(SseRouter.builder().queueCapacity(4096));
+    SseRouter r = router(SseRouter.builder().hub(h -> h.queueCapacity(4096)));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
 
@@ -202,7 +202,7 @@ abstract class ServletStreamingContract {
   void concurrentWakeUpsNeverInterleaveWrites() throws Exception {
     // four publishers, direct sends and 5 ms heartbeats all wake the same streams at once; a
     // second concurrent writer would corrupt the stream or make the container throw
-    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(5)).queueCapacity(100_000));
+    SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(5)).queueCapacity(100_000)));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder a = open(s.uri("/events"));
     SseRecorder b = open(s.uri("/events"));
@@ -250,7 +250,7 @@ abstract class ServletStreamingContract {
 
   @Test
   void heartbeatsArriveOnSchedule() throws Exception {
-    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(200)));
+    SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(200))));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
 
@@ -263,7 +263,7 @@ abstract class ServletStreamingContract {
 
   @Test
   void sendsRetryOnConnect() throws Exception {
-    SseRouter r = router(SseRouter.builder().retry(Duration.ofMillis(2500)));
+    SseRouter r = router(SseRouter.builder().hub(h -> h.retry(Duration.ofMillis(2500))));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> !rec.retries.isEmpty());
@@ -530,9 +530,9 @@ abstract class ServletStreamingContract {
     SseRouter r =
         router(
             SseRouter.builder()
+                .hub(h -> h.heartbeat(Duration.ofMillis(200)))
                 .maxStreams(2)
-                .retryAfter(Duration.ofSeconds(7))
-                .heartbeat(Duration.ofMillis(200)));
+                .retryAfter(Duration.ofSeconds(7)));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder one = open(s.uri("/events"));
     open(s.uri("/events"));
@@ -679,7 +679,7 @@ abstract class ServletStreamingContract {
 
   @Test
   void clientDisconnectClosesTheStream() throws Exception {
-    SseRouter r = router(SseRouter.builder().heartbeat(Duration.ofMillis(200)));
+    SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(200))));
     TestServer s = serve("/events", r.handler(topic));
     SseRecorder rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);

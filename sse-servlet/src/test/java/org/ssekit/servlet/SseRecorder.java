@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.ssekit.MessageEvent;
-import org.ssekit.SseParser;
+import org.ssekit.client.MessageEvent;
+import org.ssekit.client.SseParser;
 
 /**
  * A test client: opens a stream with the JDK HttpClient and records what {@link SseParser} makes of

@@ -11,13 +11,34 @@ import org.ssekit.StreamAdapter;
 class SseRouterBuilderTest {
 
   @Test
-  void refusesHubOptionsNextToAGivenHubAndNamesThem() {
+  void refusesHubOptionsNextToAGivenHubAndSaysWhichWasSetFirst() {
     try (Hub hub = Hub.create()) {
       assertThatThrownBy(
-              () -> SseRouter.builder().hub(hub).heartbeat(Duration.ofSeconds(1)).queueCapacity(8).build())
+              () -> SseRouter.builder().hub(h -> h.heartbeat(Duration.ofSeconds(1)).queueCapacity(8)).hub(hub))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("[heartbeat, queueCapacity]");
+          .hasMessageContaining("hub(Consumer) was already set");
+      assertThatThrownBy(() -> SseRouter.builder().hub(hub).hub(h -> h.queueCapacity(8)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("hub(Hub) was already set");
     }
+  }
+
+  @Test
+  void appliesHubOptionsToTheHubItBuildsAndOwns() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    SseRouter r =
+        SseRouter.builder()
+            .hub(
+                h -> {
+                  calls.incrementAndGet();
+                  h.queueCapacity(8).heartbeat(Duration.ZERO);
+                })
+            .build();
+    assertThat(calls).hasValue(1);
+    Hub built = r.hub();
+    r.close();
+    assertThat(built.publish("t", org.ssekit.Event.of("x")).toCompletableFuture())
+        .isCompletedExceptionally();
   }
 
   @Test

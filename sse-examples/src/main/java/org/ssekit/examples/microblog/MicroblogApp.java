@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.ssekit.Event;
 import org.ssekit.EventStream;
 import org.ssekit.Hub;
-import org.ssekit.Message;
-import org.ssekit.Subscriber.Subscription;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber.Subscription;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.Templates;
 import org.ssekit.servlet.SseRouter;
@@ -44,7 +44,7 @@ import org.ssekit.servlet.SseRouter;
  * <ol>
  *   <li>Opening a post publishes a message (the post id) to the work topic {@value #VIEWS_TOPIC}.
  *   <li>The "count a view" handler is subscribed with {@link
- *       org.ssekit.Subscriber#subscribeGroup subscribeGroup}({@value #VIEWS_TOPIC}, {@value
+ *       org.ssekit.broker.Subscriber#subscribeGroup subscribeGroup}({@value #VIEWS_TOPIC}, {@value
  *       #COUNTER_GROUP}): each view message is handled by one instance only (the broker's consumer
  *       group), which publishes one count message ({@code "<post id> views"}) to {@value
  *       #COUNTS_TOPIC}. A reaction publishes its count message ({@code "<post id> <reaction>"})

@@ -12,7 +12,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ssekit.Hub;
-import org.ssekit.InMemoryBroker;
+import org.ssekit.broker.InMemoryBroker;
 import org.ssekit.StreamRequest;
 import org.ssekit.examples.Templates;
 import org.ssekit.examples.TestStream;

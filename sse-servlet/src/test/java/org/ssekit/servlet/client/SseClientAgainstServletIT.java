@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.ssekit.Event;
 import org.ssekit.EventStream;
 import org.ssekit.InitialResponse;
-import org.ssekit.MessageEvent;
+import org.ssekit.client.MessageEvent;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
 import org.ssekit.client.ConnectionListener;
@@ -134,7 +134,7 @@ class SseClientAgainstServletIT {
 
   @Test
   void honoursTheRetryTheServerSends() throws Exception {
-    SseRouter router = SseRouter.builder().retry(Duration.ofMillis(700)).build();
+    SseRouter router = SseRouter.builder().hub(h -> h.retry(Duration.ofMillis(700))).build();
     SseClient client = client(serve(router), Duration.ofMillis(10));
     EventIterator events = client.events();
     client.start();
