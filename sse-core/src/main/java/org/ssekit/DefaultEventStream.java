@@ -1,10 +1,7 @@
 package org.ssekit;
 
-import org.ssekit.broker.Message;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -107,19 +104,8 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   volatile boolean active;
   private volatile @Nullable String lastEventId;
   private volatile @Nullable Map<String, Object> attributes;
-  /** Non-null while the stream resumes from the history; see {@link DefaultHub}. */
-  volatile @Nullable Resume resume;
-
-  /** The state of a stream that resumes from the history. Guarded by the stream's monitor. */
-  static final class Resume {
-    /** Live messages that arrived while the history was read; null once it has been read. */
-    @Nullable List<Message> buffer = new ArrayList<>();
-    /**
-     * The ids replayed from the history. Live delivery may still be behind the history read, so
-     * live messages with these ids are skipped, until the first one that was not replayed.
-     */
-    Set<String> replayed = Set.of();
-  }
+  /** Non-null while the stream resumes from the history; owned by {@link Resumption}. */
+  volatile Resumption.@Nullable State resume;
 
   DefaultEventStream(
       DefaultHub hub,
@@ -395,11 +381,6 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   @Override
   public void close() {
     hub.close(this, CloseReason.CLOSED_BY_SERVER);
-  }
-
-  /** Starts buffering live messages while the history is read. */
-  void beginReplay() {
-    resume = new Resume();
   }
 
   @Override
