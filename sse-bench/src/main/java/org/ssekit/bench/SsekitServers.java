@@ -136,6 +136,12 @@ final class SsekitServers {
       connector.setProperty("keepAliveTimeout", "-1");
       connector.setProperty("compression", "off");
       connector.setAsyncTimeout(0);
+      // -Dbench.tomcat.<property>=<value> sets any connector property, e.g. the socket buffers
+      for (String name : System.getProperties().stringPropertyNames()) {
+        if (name.startsWith("bench.tomcat.")) {
+          connector.setProperty(name.substring("bench.tomcat.".length()), System.getProperty(name));
+        }
+      }
       tomcat.getService().addConnector(connector);
       tomcat.setConnector(connector);
       Context ctx = tomcat.addContext("", null);
