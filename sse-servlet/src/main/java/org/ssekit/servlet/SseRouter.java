@@ -1,7 +1,10 @@
 package org.ssekit.servlet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +25,16 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.ssekit.CloseReason;
 import org.ssekit.Event;
+import org.ssekit.EventStream;
 import org.ssekit.Hub;
+import org.ssekit.InitialResponse;
 import org.ssekit.Marshaller;
 import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
+import org.ssekit.StreamConnection;
+import org.ssekit.StreamRejectedException;
 import org.ssekit.StreamRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +80,7 @@ public final class SseRouter implements AutoCloseable {
   private final WriteDispatcher dispatcher;
 
   /** Every open stream and the servlet that opened it: one map entry per stream, not two sets. */
-  private final ConcurrentHashMap<StreamWriter, StreamServlet> writers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<StreamWriter, Object> writers = new ConcurrentHashMap<>();
   private final Object drained = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean badIdLogged = new AtomicBoolean();
@@ -236,6 +244,144 @@ public final class SseRouter implements AutoCloseable {
     dispatcher.close();
   }
 
+  // ---- streams served by other protocols' servlets ------------------------------------------
+
+  /**
+   * Callbacks of a stream served through {@link #serveStream}. Both are optional; an exception from
+   * either is logged and ignored.
+   */
+  public interface StreamHooks {
+    /**
+     * The hub opened {@code stream} (its initial events are queued and its history replayed) and
+     * no byte has been written: the last chance to set response headers. Runs on the request
+     * thread.
+     */
+    default void opened(EventStream stream, HttpServletResponse response) {}
+
+    /**
+     * The response of {@code stream} ended, for whatever reason. Runs on a writer or container
+     * thread; must return at once.
+     */
+    default void ended(EventStream stream) {}
+  }
+
+  static final StreamHooks NO_HOOKS = new StreamHooks() {};
+
+  /**
+   * Serves {@code req} as a stream of {@code topic} through this router's non-blocking writers,
+   * limits and shutdown, for servlets of protocols built on ssekit (such as {@code sse-mercure})
+   * that parse the request themselves. Answers like a stream servlet of this router: the
+   * adapter's rejection, 503 over a limit or while closing, else {@code 200 text/event-stream}.
+   * The servlet must be registered with {@code asyncSupported=true}; call it from {@code doGet}.
+   * Streams served this way end when the router closes.
+   *
+   * @param request the transport-neutral view of {@code req}, with its last event id
+   * @param hooks told when the stream opened (to add headers) and when it ended
+   * @throws IOException if writing an error answer fails
+   */
+  public void serveStream(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      String topic,
+      StreamAdapter adapter,
+      StreamRequest request,
+      StreamHooks hooks)
+      throws IOException {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(adapter, "adapter");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(hooks, "hooks");
+    if (isClosed()) {
+      Http.unavailable(resp, retryAfterSeconds, "the server is shutting down");
+      return;
+    }
+    String client = Objects.requireNonNullElse(request.remoteAddress().orElse(null), "unknown");
+    openStream(req, resp, request, topic, client, adapter, this, hooks);
+  }
+
+  /** Opens a hub stream for {@code req} and starts writing it; see {@link #serveStream}. */
+  void openStream(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      StreamRequest sr,
+      String topicName,
+      String client,
+      StreamAdapter adapter,
+      Object owner,
+      StreamHooks hooks)
+      throws IOException {
+    if (!limits.tryAcquire(client)) {
+      Http.unavailable(resp, retryAfterSeconds, "too many open streams; retry later");
+      return;
+    }
+    EventStream[] opened = new EventStream[1];
+    StreamWriter writer =
+        new StreamWriter(
+            dispatcher,
+            w -> {
+              limits.release(client);
+              unregister(w);
+              if (opened[0] != null && hooks != NO_HOOKS) {
+                try {
+                  hooks.ended(opened[0]);
+                } catch (RuntimeException e) {
+                  log.warn("stream hook {} failed on ended", hooks, e);
+                }
+              }
+            });
+    StreamConnection connection;
+    try {
+      connection = hub.open(topicName, adapter, sr, writer);
+    } catch (StreamRejectedException e) {
+      limits.release(client);
+      InitialResponse r = e.response();
+      if (r.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+        resp.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+      }
+      Http.write(resp, r);
+      return;
+    } catch (RuntimeException e) {
+      limits.release(client);
+      log.error("cannot open a stream of {} for {}", topicName, sr, e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot open the stream");
+      return;
+    }
+    AsyncContext async;
+    try {
+      async = req.startAsync();
+    } catch (IllegalStateException e) {
+      connection.close(CloseReason.ERROR);
+      limits.release(client);
+      log.error(
+          "cannot stream {}: register the servlet with asyncSupported=true (and every filter "
+              + "in front of it)",
+          sr.path(),
+          e);
+      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "async not supported");
+      return;
+    }
+    async.setTimeout(0); // a healthy stream lives as long as the client wants it
+    resp.setStatus(HttpServletResponse.SC_OK);
+    resp.setContentType("text/event-stream; charset=utf-8");
+    resp.setHeader("Cache-Control", "no-cache");
+    resp.setHeader("X-Accel-Buffering", "no");
+    if (hooks != NO_HOOKS) {
+      try {
+        hooks.opened(connection.stream(), resp);
+      } catch (RuntimeException e) {
+        log.warn("stream hook {} failed on opened", hooks, e);
+      }
+      opened[0] = connection.stream();
+    }
+    register(writer, owner);
+    // on Jetty, the response's own buffer would hold 32 KiB of direct memory for the life of the
+    // stream, and the writer batches already: see UnbufferedOutput
+    writer.start(connection, async, UnbufferedOutput.wrap(resp.getOutputStream()));
+    if (isClosed()) {
+      writer.shutdown(); // lost a race with close(): end it like the others
+    }
+  }
+
   // ---- package-private plumbing ---------------------------------------------------------------
 
   /** Ends {@code streams} after a last flush and waits up to the shutdown timeout. */
@@ -266,12 +412,12 @@ public final class SseRouter implements AutoCloseable {
     }
   }
 
-  void register(StreamWriter w, StreamServlet owner) {
+  void register(StreamWriter w, Object owner) {
     writers.put(w, owner);
   }
 
   /** The open streams of one servlet. */
-  List<StreamWriter> writersOf(StreamServlet owner) {
+  List<StreamWriter> writersOf(Object owner) {
     List<StreamWriter> of = new ArrayList<>();
     writers.forEach((w, s) -> {
       if (s == owner) {

@@ -1,6 +1,5 @@
 package org.ssekit.servlet;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,11 +7,8 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.CloseReason;
 import org.ssekit.InitialResponse;
 import org.ssekit.StreamAdapter;
-import org.ssekit.StreamConnection;
-import org.ssekit.StreamRejectedException;
 import org.ssekit.StreamRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,60 +101,7 @@ final class StreamServlet extends HttpServlet {
       String topicName,
       String client)
       throws IOException {
-    Limits limits = router.limits();
-    if (!limits.tryAcquire(client)) {
-      Http.unavailable(resp, router.retryAfterSeconds(), "too many open streams; retry later");
-      return;
-    }
-    StreamWriter writer = new StreamWriter(router.dispatcher(), w -> released(w, client));
-    StreamConnection connection;
-    try {
-      connection = router.hub().open(topicName, adapter, sr, writer);
-    } catch (StreamRejectedException e) {
-      limits.release(client);
-      InitialResponse r = e.response();
-      if (r.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
-        resp.setHeader("Retry-After", Long.toString(router.retryAfterSeconds()));
-      }
-      Http.write(resp, r);
-      return;
-    } catch (RuntimeException e) {
-      limits.release(client);
-      log.error("cannot open a stream of {} for {}", topicName, sr, e);
-      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot open the stream");
-      return;
-    }
-    AsyncContext async;
-    try {
-      async = req.startAsync();
-    } catch (IllegalStateException e) {
-      connection.close(CloseReason.ERROR);
-      limits.release(client);
-      log.error(
-          "cannot stream {}: register the servlet with asyncSupported=true (and every filter "
-              + "in front of it)",
-          sr.path(),
-          e);
-      Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "async not supported");
-      return;
-    }
-    async.setTimeout(0); // a healthy stream lives as long as the client wants it
-    resp.setStatus(HttpServletResponse.SC_OK);
-    resp.setContentType("text/event-stream; charset=utf-8");
-    resp.setHeader("Cache-Control", "no-cache");
-    resp.setHeader("X-Accel-Buffering", "no");
-    router.register(writer, this);
-    // on Jetty, the response's own buffer would hold 32 KiB of direct memory for the life of the
-    // stream, and the writer batches already: see UnbufferedOutput
-    writer.start(connection, async, UnbufferedOutput.wrap(resp.getOutputStream()));
-    if (router.isClosed()) {
-      writer.shutdown(); // lost a race with close(): end it like the others
-    }
-  }
-
-  private void released(StreamWriter w, String client) {
-    router.limits().release(client);
-    router.unregister(w);
+    router.openStream(req, resp, sr, topicName, client, adapter, this, SseRouter.NO_HOOKS);
   }
 
   @Override
