@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.Hub;
-import org.ssekit.Message;
-import org.ssekit.Subscriber;
+import org.ssekit.broker.Message;
+import org.ssekit.broker.Subscriber;
 import org.ssekit.servlet.SseRouter;
 
 /** The {@link MercureHub} implementation: configuration, publishing, presence and id memory. */

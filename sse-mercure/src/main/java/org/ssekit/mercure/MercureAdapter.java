@@ -3,7 +3,7 @@ package org.ssekit.mercure;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.Event;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
-import org.ssekit.Broker;
+import org.ssekit.broker.Broker;
 import org.ssekit.Hub;
 import org.ssekit.servlet.SseRouter;
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ssekit.Message;
+import org.ssekit.broker.Message;
 
 /**
  * How a Mercure update travels on the ssekit broker: one {@link Message} whose id is the update's
