@@ -95,7 +95,8 @@ final class UrlPatterns {
             i++;
           }
           if (i == start) {
-            throw new IllegalArgumentException("':' without a group name at " + (start - 1) + " in URL pattern " + s);
+            out.add(Nfa.ch(':')); // not a group: the scheme's or the port's colon
+            continue;
           }
           if (i < s.length() && s.charAt(i) == '(') {
             throw new IllegalArgumentException(
