@@ -78,7 +78,8 @@ final class DefaultMercureHub implements MercureHub {
       Hub built = null;
       if (h == null) {
         // a broker given to the builder stays the application's; the default one is the hub's
-        built = b.broker != null ? Hub.builder().broker(b.broker).build() : Hub.builder().build();
+        Hub.Builder hb = Hub.builder().heartbeat(b.heartbeat);
+        built = b.broker != null ? hb.broker(b.broker).build() : hb.build();
         h = built;
       }
       this.ownHub = built;

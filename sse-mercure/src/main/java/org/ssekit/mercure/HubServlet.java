@@ -39,6 +39,7 @@ final class HubServlet extends HttpServlet {
   private static final Logger log = LoggerFactory.getLogger(HubServlet.class);
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final int MAX_LAST_EVENT_ID = 1024;
+  private static final long DRAIN_BYTES = 1024 * 1024;
 
   private final transient DefaultMercureHub hub;
 
@@ -82,7 +83,7 @@ final class HubServlet extends HttpServlet {
     try {
       publish(req, resp);
     } catch (BadRequestException e) {
-      if (e.status() == 413) {
+      if (e.closeConnection()) {
         closeConnection(req, resp); // the rest of the body is not read
       }
       error(resp, e.status(), e.getMessage());
@@ -327,6 +328,16 @@ final class HubServlet extends HttpServlet {
     }
     long declared = req.getContentLengthLong();
     if (declared > hub.maxPublishBytes) {
+      if (declared <= hub.maxPublishBytes + DRAIN_BYTES) {
+        // read and drop a body slightly over the limit, so the client reads the 413 instead of a
+        // connection reset while it is still sending
+        InputStream in = req.getInputStream();
+        byte[] buf = new byte[8192];
+        while (in.read(buf) > 0) {
+          // drop it
+        }
+        throw new BadRequestException(413, "the body is larger than " + hub.maxPublishBytes + " bytes", false);
+      }
       throw new BadRequestException(413, "the body is larger than " + hub.maxPublishBytes + " bytes");
     }
     Query urlQuery = Query.parse(req.getQueryString());
@@ -335,11 +346,11 @@ final class HubServlet extends HttpServlet {
     Query form = Query.parse(body);
     List<String> topics = form.all("topic");
     if (topics.size() > hub.maxTopics) {
-      throw new BadRequestException(413, "more than " + hub.maxTopics + " topics");
+      throw new BadRequestException(413, "more than " + hub.maxTopics + " topics", false);
     }
     for (String t : topics) {
       if (t.length() > hub.limits.maxSelectorLength()) {
-        throw new BadRequestException(413, "a topic is longer than " + hub.limits.maxSelectorLength() + " characters");
+        throw new BadRequestException(413, "a topic is longer than " + hub.limits.maxSelectorLength() + " characters", false);
       }
       if (reserved(t)) {
         throw new BadRequestException("topic " + t + " is in the hub's reserved namespace " + hub.path);
@@ -419,7 +430,11 @@ final class HubServlet extends HttpServlet {
     int n;
     while ((n = in.read(buf)) > 0) {
       if (b.size() + n > max) {
-        throw new BadRequestException(413, "the body is larger than " + max + " bytes");
+        long dropped = 0;
+        while (dropped < DRAIN_BYTES && (n = in.read(buf)) > 0) {
+          dropped += n;
+        }
+        throw new BadRequestException(413, "the body is larger than " + max + " bytes", n > 0);
       }
       b.write(buf, 0, n);
     }

@@ -255,6 +255,7 @@ public interface MercureHub extends AutoCloseable {
     double subscribeRate;
     int subscribeBurst;
     Duration publishTimeout = Duration.ofSeconds(5);
+    Duration heartbeat = Duration.ofSeconds(15);
     Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -466,6 +467,20 @@ public interface MercureHub extends AutoCloseable {
         throw new IllegalArgumentException("publishTimeout must be positive: " + timeout);
       }
       this.publishTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The period of keep-alive comments on idle streams of the hub this builder creates (default
+     * 15 s); they also reveal subscribers that left, which ends their subscriptions. With {@link
+     * #router} or {@link #hub}, that hub's setting applies.
+     */
+    public Builder heartbeat(Duration period) {
+      Objects.requireNonNull(period, "period");
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("heartbeat must be positive: " + period);
+      }
+      this.heartbeat = period;
       return this;
     }
 
