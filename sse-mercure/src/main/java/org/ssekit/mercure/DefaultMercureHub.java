@@ -20,9 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
@@ -59,8 +61,13 @@ final class DefaultMercureHub implements MercureHub {
   final ScheduledExecutorService expiry;
   final AtomicInteger subscribers = new AtomicInteger();
 
-  /** Recent update ids seen by this instance (its own and, through the broker, everyone's). */
-  private final Map<String, Boolean> recent;
+  /**
+   * Recent update ids seen by this instance (its own and, through the broker, everyone's), each
+   * with the broker's id of its message ("" until known).
+   */
+  private final Map<String, String> recent;
+  /** The event of the message delivered last: one encoding for all its subscribers. */
+  private final AtomicReference<Map.@Nullable Entry<Message, Event>> lastEvent = new AtomicReference<>();
   /** Active subscriptions by event topic: the profile name and the document. */
   final ConcurrentHashMap<String, Map.Entry<String, ObjectNode>> active = new ConcurrentHashMap<>();
   volatile String lastEventId = EARLIEST;
@@ -116,7 +123,7 @@ final class DefaultMercureHub implements MercureHub {
               private static final long serialVersionUID = 1L;
 
               @Override
-              protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                 return size() > keep;
               }
             });
@@ -130,6 +137,7 @@ final class DefaultMercureHub implements MercureHub {
     // one subscription per instance sees every update of every instance: the ids to refuse, the
     // cursor of the subscriptions API and the presence of every subscriber in the cluster
     this.monitor = hub.broker().subscribe(topic, (t, m) -> observe(m));
+    primeIds(keep);
     this.servlet = new HubServlet(this);
   }
 
@@ -180,10 +188,10 @@ final class DefaultMercureHub implements MercureHub {
       @Nullable String presence)
       throws BadRequestException {
     String actual = id != null ? id : "urn:uuid:" + UUID.randomUUID();
-    if (id != null && recent.putIfAbsent(id, Boolean.TRUE) != null) {
+    if (id != null && recent.putIfAbsent(id, "") != null) {
       throw new BadRequestException(409, "an update with id " + id + " already exists");
     }
-    recent.put(actual, Boolean.TRUE);
+    recent.putIfAbsent(actual, "");
     Message m = Updates.toMessage(actual, topics, data, isPrivate, type, retry, presence);
     return hub.publish(topic, m).thenApply(stored -> actual);
   }
@@ -238,24 +246,80 @@ final class DefaultMercureHub implements MercureHub {
   /** Sees every update on the broker topic, from this instance or another. */
   private void observe(Message m) {
     try {
-      m.id().ifPresent(id -> {
-        recent.put(id, Boolean.TRUE);
+      String id = Updates.id(m);
+      if (id != null) {
+        recent.put(id, m.id().orElse(id));
         lastEventId = id;
-      });
+      }
       String profile = m.metadata().get(Updates.PRESENCE);
       if (profile == null) {
         return;
       }
       JsonNode doc = JSON.readTree(m.payloadAsString());
-      String id = doc.path("id").asText("");
+      String topicId = doc.path("id").asText("");
       if (doc.path("active").asBoolean(false)) {
-        active.put(id, Map.entry(profile, (ObjectNode) doc));
+        active.put(topicId, Map.entry(profile, (ObjectNode) doc));
       } else {
-        active.remove(id);
+        active.remove(topicId);
       }
     } catch (Exception e) {
       log.warn("cannot read a subscription event {}", m, e);
     }
+  }
+
+  /**
+   * The broker's id of the update a subscriber resumes from: the same id on brokers that keep a
+   * message's own id; the log's number on one that assigns its own (PostgreSQL), as far as this
+   * instance saw it (else the id itself, which the history then does not know: a gap).
+   */
+  String brokerId(String updateId) {
+    String b = recent.get(updateId);
+    return b == null || b.isEmpty() ? updateId : b;
+  }
+
+  /**
+   * The event subscribers receive for {@code m}: its id is the update's. Where the broker kept that
+   * id, it is the message's own cached event; otherwise one event per message, built once and
+   * shared by the subscribers it is delivered to in a row.
+   */
+  Event event(Message m) {
+    String id = m.metadata().get(Updates.ID);
+    if (id == null || id.equals(m.id().orElse(null))) {
+      return m.toEvent();
+    }
+    Map.Entry<Message, Event> last = lastEvent.get();
+    if (last != null && last.getKey() == m) {
+      return last.getValue();
+    }
+    Event.Builder b = Event.builder().id(id).data(m.payloadAsString());
+    String type = m.metadata().get(Message.EVENT);
+    if (type != null) {
+      b.name(type);
+    }
+    String retry = m.metadata().get(Message.RETRY);
+    if (retry != null) {
+      b.retry(Long.parseLong(retry));
+    }
+    Event e = b.build();
+    lastEvent.set(Map.entry(m, e));
+    return e;
+  }
+
+  /** Learns the ids of the updates the history holds, so resuming from them works at once. */
+  private void primeIds(int max) {
+    hub.broker().history().ifPresent(log -> {
+      try {
+        for (Message m : log.readAfter(topic, "-", max).messages()) {
+          String id = Updates.id(m);
+          if (id != null) {
+            recent.put(id, m.id().orElse(id));
+            lastEventId = id;
+          }
+        }
+      } catch (RuntimeException e) {
+        DefaultMercureHub.log.warn("cannot read the history of {} to learn its ids", topic, e);
+      }
+    });
   }
 
   /** Publishes the subscription events of one subscriber's connection or departure. */

@@ -149,9 +149,9 @@ final class HubServlet extends HttpServlet {
             .path(hub.path)
             .remoteAddress(client)
             .principal(grants.subject())
-            .lastEventId(lastId)
+            .lastEventId(lastId == null ? null : hub.brokerId(lastId))
             .build();
-    MercureAdapter adapter = new MercureAdapter(selectors, grants);
+    MercureAdapter adapter = new MercureAdapter(selectors, grants, hub::event);
     String subscriber = "urn:uuid:" + UUID.randomUUID();
     hub.router.serveStream(req, resp, hub.topic, adapter, sr, new Hooks(profile, adapter, subscriber, lastId, grants.expires()));
   }

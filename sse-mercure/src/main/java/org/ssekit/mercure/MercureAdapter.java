@@ -1,6 +1,7 @@
 package org.ssekit.mercure;
 
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.Event;
 import org.ssekit.broker.Message;
@@ -20,11 +21,13 @@ final class MercureAdapter implements StreamAdapter {
 
   private final List<Selector> selectors;
   private final Grants grants;
+  private final Function<Message, Event> events;
   private volatile boolean gap;
 
-  MercureAdapter(List<Selector> selectors, Grants grants) {
+  MercureAdapter(List<Selector> selectors, Grants grants, Function<Message, Event> events) {
     this.selectors = List.copyOf(selectors);
     this.grants = grants;
+    this.events = events;
   }
 
   @Override
@@ -36,7 +39,7 @@ final class MercureAdapter implements StreamAdapter {
     if (Updates.isPrivate(message) && !grants.canReceive(topics)) {
       return null;
     }
-    return message.toEvent();
+    return events.apply(message);
   }
 
   /** Mercure tells a client of a gap with a response header, not an event: remember it. */

@@ -20,6 +20,12 @@ final class Updates {
   /** Metadata key present (value {@code 1}) on private updates. */
   static final String PRIVATE = "mercure-private";
 
+  /**
+   * Metadata key of the update's id, which subscribers see: most brokers keep a message's own id,
+   * but one that numbers its log itself (PostgreSQL) replaces it.
+   */
+  static final String ID = "mercure-id";
+
   /** Metadata key present on subscription events; its value is the profile name. */
   static final String PRESENCE = "mercure-presence";
 
@@ -35,6 +41,7 @@ final class Updates {
       @org.jspecify.annotations.Nullable String presenceProfile) {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(TOPICS, String.join("\n", topics));
+    meta.put(ID, id);
     if (isPrivate) {
       meta.put(PRIVATE, "1");
     }
@@ -69,6 +76,12 @@ final class Updates {
     }
     out.add(t.substring(from));
     return out;
+  }
+
+  /** The update's id as subscribers see it. */
+  static @org.jspecify.annotations.Nullable String id(Message m) {
+    String id = m.metadata().get(ID);
+    return id != null ? id : m.id().orElse(null);
   }
 
   static boolean isPrivate(Message m) {
