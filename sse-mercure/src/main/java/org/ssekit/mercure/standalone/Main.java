@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Broker;
+import org.ssekit.broker.BrokerHealth;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.InMemoryBroker;
 import org.ssekit.mercure.MercureHub;
@@ -37,6 +38,13 @@ import org.ssekit.redis.RedisBroker;
  * without a publisher key unless {@code --dev}, which generates one and prints it.
  */
 public final class Main {
+
+  static {
+    // one line per start is ours: Jetty's own start-up lines are for debugging
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    }
+  }
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -287,9 +295,10 @@ public final class Main {
     return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
   }
 
-  /** The health endpoint: 200 while the hub serves, with the broker's kind. */
+  /** The health endpoint: 200 while the hub serves and the broker is up, else 503; JSON. */
   private static final class Health extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private final transient Broker broker;
     private final transient MercureHub hub;
 
@@ -300,11 +309,20 @@ public final class Main {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      boolean up = !hub.router().isClosed();
-      String body =
-          "{\"status\":\"" + (up ? "up" : "down") + "\",\"broker\":\"" + broker.getClass().getSimpleName()
-              + "\",\"subscribers\":" + hub.subscriberCount() + "}";
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      BrokerHealth health;
+      try {
+        health = broker.health();
+      } catch (RuntimeException e) {
+        health = BrokerHealth.down(String.valueOf(e.getMessage()));
+      }
+      boolean up = !hub.router().isClosed() && health.up();
+      var body = MAPPER.createObjectNode();
+      body.put("status", up ? "up" : "down");
+      body.put("broker", broker.getClass().getSimpleName());
+      body.put("brokerUp", health.up());
+      body.put("brokerDetail", health.detail());
+      body.put("subscribers", hub.subscriberCount());
+      byte[] b = MAPPER.writeValueAsBytes(body);
       resp.setStatus(up ? 200 : 503);
       resp.setContentType("application/json");
       resp.setHeader("Cache-Control", "no-store");
