@@ -324,7 +324,7 @@ final class DefaultMercureHub implements MercureHub {
 
   /** Publishes the subscription events of one subscriber's connection or departure. */
   void presence(Profile profile, MercureAdapter adapter, String subscriber, boolean isActive) {
-    if (!subscriptions) {
+    if (!subscriptions || closed.get()) {
       return;
     }
     for (Selector s : adapter.selectors()) {

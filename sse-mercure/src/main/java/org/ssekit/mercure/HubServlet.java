@@ -384,6 +384,11 @@ final class HubServlet extends HttpServlet {
               .toCompletableFuture()
               .get(hub.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof IllegalArgumentException refused) {
+        // the broker's own limits (payload size, metadata): the publisher's input, not a failure
+        log.debug("the broker refused an update: {}", refused.getMessage());
+        throw new BadRequestException(413, "the broker refused the update: " + refused.getMessage(), false);
+      }
       log.warn("the broker refused an update", e.getCause());
       resp.setHeader("Retry-After", "1");
       throw new BadRequestException(503, "the broker did not accept the update");
