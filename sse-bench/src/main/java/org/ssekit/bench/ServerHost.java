@@ -35,6 +35,7 @@ final class ServerHost implements AutoCloseable {
     KINDS.put("jetty-eventsource", EventSourceServletServer::new);
     KINDS.put("ceiling", CeilingServer::new);
     KINDS.put("hub-on-jetty-core", HubOnJettyCoreServer::new);
+    KINDS.put("mercure-ssekit", MercureServer::new);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScenarioSmokeTest {
 
-  static final List<String> SERVERS = List.of("ssekit-jetty", "jetty-eventsource");
+  static final List<String> SERVERS = List.of("ssekit-jetty", "jetty-eventsource", "mercure-ssekit");
 
   private static List<Map<String, Object>> run(String scenario) throws Exception {
     Runner.Options o =

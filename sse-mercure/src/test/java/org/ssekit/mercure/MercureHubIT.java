@@ -356,6 +356,17 @@ class MercureHubIT {
     assertThat(s.post(ALL, "topic=t").statusCode()).isEqualTo(200);
     HttpResponse<String> third = s.post(ALL, "topic=t");
     assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(third.body()).contains("error");
+  }
+
+  @Test
+  void subscribeRateLimitAnswers429() throws Exception {
+    MercureServer s = server(b -> b.anonymous(true).subscribeRate(0.5, 1));
+    HttpResponse<InputStream> first = s.open(s.subscribeUrl("topic", "t"), Map.of());
+    assertThat(first.statusCode()).isEqualTo(200);
+    first.body().close();
+    HttpResponse<String> second = s.get(s.subscribeUrl("topic", "t"), Map.of());
+    assertThat(second.statusCode()).isEqualTo(429);
   }
 
   @Test

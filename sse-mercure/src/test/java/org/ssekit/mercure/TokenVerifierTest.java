@@ -78,6 +78,29 @@ class TokenVerifierTest {
   }
 
   @Test
+  void verifiesEs256() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    KeyPair kp = g.generateKeyPair();
+    TokenVerifier es = TokenVerifier.create("ES256", Tokens.pem(kp), CLOCK);
+    String t =
+        Tokens.sign(
+            new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.ES256),
+            new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) kp.getPrivate()),
+            c -> c.subject("ec"));
+    assertThat(es.verify(t, false).claims().getSubject()).isEqualTo("ec");
+    String other = Tokens.hs256(Tokens.SECRET, c -> c.subject("ec"));
+    assertThatThrownBy(() -> es.verify(other, false)).isInstanceOf(InvalidTokenException.class);
+  }
+
+  @Test
+  void theDiscoveryLinkPointsAtTheHub() {
+    assertThat(MercureHub.discoveryLink("https://example.com/.well-known/mercure"))
+        .isEqualTo("<https://example.com/.well-known/mercure>; rel=\"mercure\"");
+    assertThatThrownBy(() -> MercureHub.discoveryLink("https://e.com/>; rel=evil")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void refusesKeysThatDoNotSuitTheAlgorithm() {
     assertThatThrownBy(() -> TokenVerifier.create("HS256", "short", CLOCK)).hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> TokenVerifier.create("RS256", "not a pem", CLOCK)).isInstanceOf(IllegalArgumentException.class);

@@ -147,6 +147,7 @@ class UriTemplateMatcherTest {
     assertThat(nfa.matches(hostile + "x")).isTrue();
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(millis).as("two matches of 200,000 characters").isLessThan(5_000);
+    System.out.printf("URI Template NFA: two matches of 200,000 hostile characters in %d ms%n", millis);
   }
 
   @Test
