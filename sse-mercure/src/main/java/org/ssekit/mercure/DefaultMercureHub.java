@@ -44,7 +44,7 @@ final class DefaultMercureHub implements MercureHub {
   final String path;
   final String topic;
   final ReleasedProfile released;
-  final @Nullable DraftProfile draft;
+  final DraftProfile draft;
   final TokenVerifier publisherVerifier;
   final TokenVerifier subscriberVerifier;
   final boolean anonymous;
@@ -98,7 +98,7 @@ final class DefaultMercureHub implements MercureHub {
     this.topic = b.topic;
     this.released = new ReleasedProfile(b.cookieName);
     this.draft =
-        b.audience == null ? null : new DraftProfile(b.draftCookieName, b.issuers, b.audience, b.origin);
+        new DraftProfile(b.draftCookieName, b.issuers, b.audience == null ? "" : b.audience, b.origin);
     this.clock = b.clock;
     this.publisherVerifier = TokenVerifier.create(java.util.Objects.requireNonNull(b.publisherAlg), java.util.Objects.requireNonNull(b.publisherKey), clock);
     this.subscriberVerifier =
@@ -199,9 +199,10 @@ final class DefaultMercureHub implements MercureHub {
   /**
    * What is wrong with an update's fields, or null: at least one topic, each valid; an id that
    * does not start with {@code #}, is not {@code earliest} and holds no control character; a type
-   * without control characters (and not {@code mercure} in the draft).
+   * without control characters and not {@code mercure} (the draft reserves it for subscription
+   * events).
    */
-  static @Nullable String problem(List<String> topics, @Nullable String id, @Nullable String type, boolean draft) {
+  static @Nullable String problem(List<String> topics, @Nullable String id, @Nullable String type) {
     if (topics.isEmpty()) {
       return "an update needs at least one \"topic\"";
     }
@@ -234,7 +235,7 @@ final class DefaultMercureHub implements MercureHub {
       if (!Strings.valid(type)) {
         return "\"type\" contains a control or format character";
       }
-      if (draft && type.equals("mercure")) {
+      if (type.equals("mercure")) {
         return "\"type\" mercure is reserved for the hub's subscription events";
       }
     }

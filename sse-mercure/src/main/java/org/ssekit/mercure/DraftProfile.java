@@ -42,6 +42,15 @@ final class DraftProfile implements Profile {
     return "draft";
   }
 
+  /**
+   * Whether draft access tokens ({@code at+jwt}) are accepted: only with trusted issuers and an
+   * audience configured. Without them the draft's subscribe syntax still works, with released
+   * tokens.
+   */
+  boolean acceptsTokens() {
+    return !issuers.isEmpty() && !audience.isEmpty();
+  }
+
   @Override
   public boolean handles(Query q) {
     for (String n : q.names()) {
@@ -129,6 +138,9 @@ final class DraftProfile implements Profile {
 
   @Override
   public Grants grants(TokenVerifier.Verified token, Limits limits) throws InvalidTokenException {
+    if (!acceptsTokens()) {
+      throw new InvalidTokenException("no trusted issuer is configured for draft tokens");
+    }
     Object typ = token.header().getType() == null ? null : token.header().getType().getType();
     String t = typ == null ? "" : typ.toString().toLowerCase(Locale.ROOT);
     if (t.startsWith("application/")) {

@@ -158,7 +158,7 @@ final class HubServlet extends HttpServlet {
 
   private Profile subscribeProfile(Query q) throws BadRequestException {
     DraftProfile draft = hub.draft;
-    boolean isDraft = draft != null && draft.handles(q);
+    boolean isDraft = draft.handles(q);
     if (isDraft && q.has("topic")) {
       throw new BadRequestException("use either \"topic\" (released protocol) or \"match\" parameters (draft), not both");
     }
@@ -240,7 +240,7 @@ final class HubServlet extends HttpServlet {
       token = q.first("authorization").orElse("");
     } else {
       token = cookie(req, profile.cookieName());
-      if (token == null && publisher && hub.draft != null && profile != hub.draft) {
+      if (token == null && publisher && profile != hub.draft) {
         token = cookie(req, hub.draft.cookieName());
       }
       fromCookie = token != null;
@@ -258,9 +258,11 @@ final class HubServlet extends HttpServlet {
       checkOrigin(req);
     }
     TokenVerifier verifier = publisher ? hub.publisherVerifier : hub.subscriberVerifier;
+    // without trusted issuers, the draft's requests carry released-profile tokens
+    Profile tokens = profile == hub.draft && !hub.draft.acceptsTokens() ? hub.released : profile;
     try {
-      TokenVerifier.Verified v = verifier.verify(token, profile.requiresExp());
-      Profile p = publisher ? publishProfile(v) : profile;
+      TokenVerifier.Verified v = verifier.verify(token, tokens.requiresExp());
+      Profile p = publisher ? publishProfile(v) : tokens;
       return p.grants(v, hub.limits);
     } catch (InvalidTokenException e) {
       log.debug("refused a token from {}: {}", req.getRemoteAddr(), e.getMessage());
@@ -272,7 +274,7 @@ final class HubServlet extends HttpServlet {
   private Profile publishProfile(TokenVerifier.Verified v) throws InvalidTokenException {
     var typ = v.header().getType();
     boolean at = typ != null && typ.getType().toLowerCase(Locale.ROOT).endsWith("at+jwt");
-    if (at && hub.draft != null) {
+    if (at && hub.draft.acceptsTokens()) {
       if (v.claims().getExpirationTime() == null) {
         throw new InvalidTokenException("no exp claim");
       }
@@ -361,7 +363,7 @@ final class HubServlet extends HttpServlet {
       throw new BadRequestException("\"id\" is longer than " + hub.maxIdLength + " characters");
     }
     String type = form.first("type").filter(t -> !t.isEmpty()).orElse(null);
-    String problem = DefaultMercureHub.problem(topics, id, type, hub.draft != null);
+    String problem = DefaultMercureHub.problem(topics, id, type);
     if (problem != null) {
       throw new BadRequestException(problem);
     }
@@ -454,11 +456,11 @@ final class HubServlet extends HttpServlet {
     boolean isDraft = false;
     String rest = p.substring((hub.path + "/subscriptions").length());
     String[] segs = rest.isEmpty() ? new String[0] : rest.substring(1).split("/", -1);
-    if (hub.draft != null && segs.length >= 2 && (segs[0].equals(Selector.EXACT) || segs[0].equals(Selector.URL_PATTERN))) {
+    if (segs.length >= 2 && (segs[0].equals(Selector.EXACT) || segs[0].equals(Selector.URL_PATTERN))) {
       isDraft = true;
     }
     boolean draftRequest = isDraft;
-    Profile profile = draftRequest ? java.util.Objects.requireNonNull(hub.draft) : hub.released;
+    Profile profile = draftRequest ? hub.draft : hub.released;
     Grants grants = grants(req, q, profile, false);
     if (!grants.canReceive(List.of(p))) {
       throw new BadRequestException(403, "the token may not read " + p);

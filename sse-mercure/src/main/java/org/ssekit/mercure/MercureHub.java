@@ -33,9 +33,10 @@ import org.ssekit.servlet.SseRouter;
  * }</pre>
  *
  * <p>Both protocol profiles are served: the released one (v0.x hubs and clients: {@code topic}
- * selectors with URI Templates, the {@code mercure} JWT claim) always, and the current draft
- * ({@code match} / {@code match_urlpattern}, {@code at+jwt} tokens with {@code
- * authorization_details}) when {@link Builder#draft} names its issuers and audience. Updates travel
+ * selectors with URI Templates, the {@code mercure} JWT claim) and the current draft ({@code match}
+ * / {@code match_urlpattern} selectors); the draft's {@code at+jwt} tokens with {@code
+ * authorization_details} are accepted when {@link Builder#draft} names their issuers and audience
+ * (until then, draft-style requests carry released-profile tokens). Updates travel
  * on one topic of the ssekit {@link Hub} ({@link Builder#topic}), so history, resume and clustering
  * are the broker's: two hubs on one Redis, NATS or PostgreSQL broker serve the same updates.
  *
@@ -212,7 +213,7 @@ public interface MercureHub extends AutoCloseable {
        */
       public Update build() {
         Update u = new Update(this);
-        String problem = DefaultMercureHub.problem(u.topics, u.id, u.type, false);
+        String problem = DefaultMercureHub.problem(u.topics, u.id, u.type);
         if (problem != null) {
           throw new IllegalArgumentException(problem);
         }

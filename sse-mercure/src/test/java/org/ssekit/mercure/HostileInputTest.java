@@ -51,7 +51,7 @@ class HostileInputTest {
 
   @Property(tries = 1000)
   void updateValidationNamesAProblemOrNone(@ForAll("hostile") String topic, @ForAll("hostile") String id, @ForAll("hostile") String type) {
-    String problem = DefaultMercureHub.problem(java.util.List.of(topic), id, type, true);
+    String problem = DefaultMercureHub.problem(java.util.List.of(topic), id, type);
     if (problem == null) {
       assertThat(Strings.valid(id) && Strings.valid(topic) && Strings.valid(type)).isTrue();
       assertThat(id).doesNotContain("\n", "\r", "\u0000");

@@ -253,6 +253,21 @@ class MercureHubIT {
   }
 
   @Test
+  void draftSelectorsWorkWithReleasedTokensWhenNoIssuerIsConfigured() throws Exception {
+    MercureServer s = server(b -> b.anonymous(true));
+    List<MessageEvent> events = subscribe(s, s.subscribeUrl("match_urlpattern", "https://example.net/foo/:random", "match", "exact-one"), null, null);
+    publishOk(s, ALL, "topic", "https://example.net/bar/1", "id", "no");
+    publishOk(s, ALL, "topic", "https://example.net/foo/abc", "id", "yes-1");
+    publishOk(s, ALL, "topic", "exact-one", "id", "yes-2");
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() >= 2);
+    assertThat(events).extracting(MessageEvent::lastEventId).containsExactly("yes-1", "yes-2");
+    String draftToken =
+        Tokens.draft(Tokens.SECRET, "https://app", "https://hub", List.of(Tokens.detail(List.of("publish"), List.of(Map.of("match", "*")))), Instant.now().plusSeconds(60));
+    // an at+jwt token without a configured issuer falls back to the released claims: no mercure claim, no right
+    assertThat(s.post(draftToken, MercureServer.form("topic", "x")).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void subscriptionEventsAndTheApiShowWhoIsSubscribed() throws Exception {
     MercureServer s = server(b -> b.subscriptions(true).anonymous(true).heartbeat(Duration.ofMillis(200)));
     String watcherToken =

@@ -64,7 +64,16 @@ class StandaloneJarIT {
       lines.add(line);
       Matcher m = STARTED.matcher(line);
       if (m.find()) {
-        Thread drain = new Thread(() -> r.lines().forEach(lines::add), "jar-output");
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    r.lines().forEach(lines::add);
+                  } catch (java.io.UncheckedIOException stopped) {
+                    // the process was stopped by the test
+                  }
+                },
+                "jar-output");
         drain.setDaemon(true);
         drain.start();
         return Integer.parseInt(m.group(1));
