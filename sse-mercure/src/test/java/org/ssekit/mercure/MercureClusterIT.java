@@ -115,11 +115,18 @@ class MercureClusterIT {
     assertThat(resumedOnB).extracting(MessageEvent::lastEventId).containsExactly("c2", "c3", "c4");
     assertThat(resumedOnA).extracting(MessageEvent::lastEventId).containsExactly("c3", "c4");
 
+    // a hub that starts later learns the ids from the history: resuming on it works at once
+    MercureServer c = hub(brokers, topic);
+    List<MessageEvent> resumedOnC = subscribe(c.subscribeUrl("topic", "https://example.com/books/{id}"), "c3");
+    await().atMost(Duration.ofSeconds(10)).until(() -> resumedOnC.size() >= 1);
+    assertThat(resumedOnC).extracting(MessageEvent::lastEventId).containsExactly("c4");
+    assertThat(c.post(ALL, MercureServer.form("topic", "x", "id", "c1")).statusCode()).isEqualTo(409);
+
     // an id published on one instance is refused on the other
     await().atMost(Duration.ofSeconds(10)).until(() -> a.post(ALL, MercureServer.form("topic", "x", "id", "c4")).statusCode() == 409);
 
     // the subscriptions API of one instance lists the subscribers of both
     await().atMost(Duration.ofSeconds(10))
-        .until(() -> JSON.readTree(a.get(a.url() + "/subscriptions", Map.of("Authorization", "Bearer " + ALL)).body()).path("subscriptions").size() == 3);
+        .until(() -> JSON.readTree(a.get(a.url() + "/subscriptions", Map.of("Authorization", "Bearer " + ALL)).body()).path("subscriptions").size() == 4);
   }
 }
