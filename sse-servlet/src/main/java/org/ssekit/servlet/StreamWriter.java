@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link #drain()}, and any signal arriving meanwhile makes that owner loop once more. So two
  * threads never write at once, no lock is held while writing, and no signal is lost. A wake-up
  * from a foreign thread is handed to the router's {@link WriteDispatcher} (a few writer threads);
- * container callbacks drain on their own thread.
+ * container callbacks drain on their own thread. The container's error and timeout callbacks
+ * are the exception: they end the response before they return, even while another thread owns the
+ * writer, since a container dispatches an error page otherwise.
  *
  * <p>Writes only happen when {@link ServletOutputStream#isReady()} is true. A false {@code
  * isReady()} obliges the container to call {@link #onWritePossible()} later, so the owner simply
@@ -147,7 +149,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   public void onError(Throwable t) {
     log.debug("write failed; the client is gone", t);
     failed = true;
-    signalHere();
+    end();
   }
 
   @Override
@@ -164,14 +166,32 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   @Override
   public void onTimeout(AsyncEvent event) {
     failed = true;
-    signalHere();
+    endInErrorCallback();
   }
 
   @Override
   public void onError(AsyncEvent event) {
     log.debug("async error; the client is gone", event.getThrowable());
     failed = true;
-    signalHere();
+    endInErrorCallback();
+  }
+
+  /**
+   * Completes the response before an error or timeout callback returns. A container whose async
+   * listeners return without {@code complete()} dispatches the request to the application's error
+   * page (Tomcat does, and Spring Boot's {@code /error} then fails to render its JSON as {@code
+   * text/event-stream}). The response may have been ended already, by a writer thread whose write
+   * failed first: the container has moved the async cycle into its error state since, and waits
+   * for {@code complete()} again, so it is called again. The owner of the writer, if a thread is
+   * writing, then finds the response finished and stops.
+   */
+  private void endInErrorCallback() {
+    if (!end()) {
+      AsyncContext ac = async;
+      if (ac != null) {
+        complete(ac);
+      }
+    }
   }
 
   @Override
@@ -258,6 +278,13 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       log.debug("write failed; the client is gone", e);
       failed = true;
       finish();
+    } catch (RuntimeException e) {
+      // the container refuses to write to a response it has already ended: Tomcat throws
+      // "output buffer object has been recycled" once a shutdown or a client reset recycled it.
+      // Nothing is lost that a client could still receive, so this is no warning.
+      log.debug("the response can no longer be written (ended or recycled by the container)", e);
+      failed = true;
+      finish();
     }
     return false;
   }
@@ -294,26 +321,41 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     return true;
   }
 
-  /** Ends the response once; closes the stream if the hub has not. */
+  /** The owner ends the response once; closes the stream if the hub has not. */
   private void finish() {
-    if (!FINISHED.compareAndSet(this, 0, 1)) {
-      return;
-    }
     carry = null;
     buffer = null; // not given back: a failed write may still reference it
+    end();
+  }
+
+  /**
+   * Ends the response once, from any thread: closes the stream if the hub has not, completes the
+   * async cycle and releases the writer. Touches no state of the writer's owner.
+   *
+   * @return true for the one call that ended it
+   */
+  private boolean end() {
+    if (!FINISHED.compareAndSet(this, 0, 1)) {
+      return false;
+    }
     StreamConnection c = connection;
     if (c != null) {
       c.close(CloseReason.CLIENT_GONE); // no-op when the hub closed it first
     }
     AsyncContext ac = async;
     if (ac != null) {
-      try {
-        ac.complete();
-      } catch (RuntimeException e) {
-        log.debug("completing the response failed (already completed?)", e);
-      }
+      complete(ac);
     }
     release();
+    return true;
+  }
+
+  private static void complete(AsyncContext ac) {
+    try {
+      ac.complete();
+    } catch (RuntimeException e) {
+      log.debug("completing the response failed (already completed?)", e);
+    }
   }
 
   private void release() {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -32,6 +33,12 @@ final class TomcatServer implements TestServer {
   }
 
   static TomcatServer start(Map<String, HttpServlet> mounts, int sendBuffer) throws Exception {
+    return start(mounts, sendBuffer, ctx -> {});
+  }
+
+  /** Like {@link #start(Map, int)}, letting the test complete the context before it starts. */
+  static TomcatServer start(Map<String, HttpServlet> mounts, int sendBuffer, Consumer<Context> customizer)
+      throws Exception {
     Path base = Files.createTempDirectory("tomcat-it");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());
@@ -66,6 +73,7 @@ final class TomcatServer implements TestServer {
           w.setAsyncSupported(true);
           ctx.addServletMappingDecoded(mapping, name);
         });
+    customizer.accept(ctx);
     tomcat.start();
     return new TomcatServer(tomcat, connector, executor);
   }
