@@ -104,6 +104,16 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   volatile boolean active;
   private volatile @Nullable String lastEventId;
   private volatile @Nullable Map<String, Object> attributes;
+  /**
+   * An event of a sampled message on its way through this stream's queue (compared by identity
+   * when polled), and that message's publish time in epoch microseconds. Written by the fan-out
+   * before it queues the event, so the queue's own ordering makes them visible to the consumer.
+   */
+  private volatile @Nullable Event probe;
+  private long probeSentAt;
+  /** A probe whose event was dropped or never polled gives way after this long. */
+  private static final long PROBE_STALE_MICROS = 10_000_000;
+
   /** Non-null while the stream resumes from the history; owned by {@link Resumption}. */
   volatile Resumption.@Nullable State resume;
 
@@ -307,6 +317,14 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     return e;
   }
 
+  /** Marks {@code event}, about to be queued, as a latency probe unless one is pending. */
+  void probe(Event event, long sentAt) {
+    if (probe == null || sentAt - probeSentAt > PROBE_STALE_MICROS) {
+      probeSentAt = sentAt;
+      probe = event;
+    }
+  }
+
   @Override
   public @Nullable Event poll() {
     if (discarded) {
@@ -322,6 +340,11 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       signalled = 1;
     }
     taken();
+    Event p = probe;
+    if (p == e) {
+      probe = null;
+      hub.latencySampled(probeSentAt);
+    }
     String eventId = e.idOrNull();
     if (eventId != null) {
       lastEventId = eventId;

@@ -5,8 +5,10 @@ import org.ssekit.broker.Message;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.InMemoryBroker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,8 @@ final class DefaultHub implements Hub {
   private final int queueCapacity;
   private final SlowConsumerPolicy policy;
   private final Listeners listeners;
+  private final int latencySampling;
+  private final Counters counters = new Counters();
   private final TopicIndex topics;
   private final @Nullable Resumption resumption;
 
@@ -58,6 +64,7 @@ final class DefaultHub implements Hub {
     this.queueCapacity = b.queueCapacity;
     this.policy = b.slowConsumerPolicy;
     this.listeners = new Listeners(b.listeners);
+    this.latencySampling = b.latencySampling;
     this.topics = new TopicIndex(broker, this);
     this.resumption = history == null ? null : new Resumption(this, history, b.replayLimit);
     Duration hb = b.heartbeat;
@@ -138,6 +145,7 @@ final class DefaultHub implements Hub {
     if (s.isClosed()) {
       unregister(s); // closed while registering (a failing sink or adapter): free it for sure
     }
+    counters.opened.increment();
     listeners.connected(s);
     CloseReason pending = s.connectedNotified();
     if (pending != null) {
@@ -148,12 +156,76 @@ final class DefaultHub implements Hub {
 
   // ---- delivery -------------------------------------------------------------------------------
 
-  /** A live message for {@code s}, from the topic index on the broker's delivery thread. */
-  void deliver(DefaultEventStream s, Message message) {
+  /** The metadata that carries a sampled message's publish time, in epoch microseconds. */
+  static final String SENT_AT = "ssekit-sent-at";
+  /** Of a sampled message's deliveries, the first and every 1024th are measured. */
+  private static final int PROBE_MASK = 1023;
+
+  /**
+   * A live message for {@code s}, from the topic index on the broker's delivery thread; returns 1
+   * if it queued an event. {@code index} is the number of deliveries of this message so far: of a
+   * sampled message ({@code sentAt != 0}), the first and every 1024th delivery carry a probe.
+   */
+  int deliver(DefaultEventStream s, Message message, long sentAt, int index) {
     if (s.isClosed() || (s.resume != null && !Resumption.admit(s, message))) {
-      return; // a snapshot may still hold a stream that has just closed: skip it quietly
+      return 0; // a snapshot may still hold a stream that has just closed: skip it quietly
     }
-    deliverTo(s, message, false);
+    Event e;
+    try {
+      e = s.adapter.next(s.request(), message);
+    } catch (RuntimeException ex) {
+      fail(s, "next", ex);
+      return 0;
+    }
+    if (e == null) {
+      return 0;
+    }
+    if (sentAt != 0 && (index & PROBE_MASK) == 0) {
+      s.probe(e, sentAt);
+    }
+    return s.enqueue(e) ? 1 : 0;
+  }
+
+  /** Adds {@code n} live deliveries of one message to the counters. */
+  void delivered(int n) {
+    if (n > 0) {
+      counters.delivered.add(n);
+    }
+  }
+
+  /** Counts one message replayed from the history. */
+  void replayed() {
+    counters.replayed.increment();
+  }
+
+  /** The publish time a sampled message carries (epoch microseconds), or 0. */
+  static long sentAt(Message message) {
+    Map<String, String> meta = message.metadata();
+    if (meta.isEmpty()) {
+      return 0;
+    }
+    String v = meta.get(SENT_AT);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return 0; // not ours to judge: the message is delivered, only not measured
+    }
+  }
+
+  /** Epoch microseconds, the clock of delivery latencies (shared by instances, unlike nanoTime). */
+  static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /** A stream's transport took a probed event off the queue: one latency sample. */
+  void latencySampled(long sentAtMicros) {
+    long micros = nowMicros() - sentAtMicros;
+    counters.latencySamples.increment();
+    counters.latencyTotalNanos.add(Math.max(0, micros) * 1_000);
   }
 
   /** Maps {@code m} through the stream's adapter and queues it; false if that closed the stream. */
@@ -224,8 +296,16 @@ final class DefaultHub implements Hub {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new IllegalStateException("the hub is closed"));
     }
+    Message m = message;
+    if (latencySampling > 0
+        && ThreadLocalRandom.current().nextInt(latencySampling) == 0
+        && !m.metadata().containsKey(SENT_AT)) {
+      m = m.withMetadata(SENT_AT, Long.toString(nowMicros()));
+    }
     try {
-      return broker.publish(topic, message);
+      CompletionStage<Message> stage = broker.publish(topic, m);
+      counters.published.increment();
+      return stage;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -239,7 +319,11 @@ final class DefaultHub implements Hub {
       pushFailed(streamId, event);
       return false;
     }
-    return s.enqueue(event);
+    boolean queued = s.enqueue(event);
+    if (queued) {
+      counters.delivered.increment();
+    }
+    return queued;
   }
 
   @Override
@@ -257,6 +341,7 @@ final class DefaultHub implements Hub {
     if (n == 0) {
       pushFailed(userId, event);
     }
+    delivered(n);
     return n;
   }
 
@@ -269,6 +354,7 @@ final class DefaultHub implements Hub {
         n++;
       }
     }
+    delivered(n);
     return n;
   }
 
@@ -299,6 +385,75 @@ final class DefaultHub implements Hub {
     return broker;
   }
 
+  @Override
+  public HubStats stats() {
+    return counters;
+  }
+
+  /** The hub's counters: striped, so that the threads that count never contend on one word. */
+  private static final class Counters implements HubStats {
+    final LongAdder opened = new LongAdder();
+    final LongAdder[] closed = new LongAdder[CloseReason.values().length];
+    final LongAdder published = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder replayed = new LongAdder();
+    final LongAdder latencySamples = new LongAdder();
+    final LongAdder latencyTotalNanos = new LongAdder();
+
+    Counters() {
+      for (int i = 0; i < closed.length; i++) {
+        closed[i] = new LongAdder();
+      }
+    }
+
+    @Override
+    public long streamsOpened() {
+      return opened.sum();
+    }
+
+    @Override
+    public long streamsClosed(CloseReason reason) {
+      return closed[reason.ordinal()].sum();
+    }
+
+    @Override
+    public long published() {
+      return published.sum();
+    }
+
+    @Override
+    public long delivered() {
+      return delivered.sum();
+    }
+
+    @Override
+    public long dropped() {
+      return dropped.sum();
+    }
+
+    @Override
+    public long replayed() {
+      return replayed.sum();
+    }
+
+    @Override
+    public long latencySamples() {
+      return latencySamples.sum();
+    }
+
+    @Override
+    public long latencyTotalNanos() {
+      return latencyTotalNanos.sum();
+    }
+
+    @Override
+    public String toString() {
+      return "HubStats{opened=" + opened.sum() + ", published=" + published.sum() + ", delivered="
+          + delivered.sum() + ", dropped=" + dropped.sum() + ", replayed=" + replayed.sum() + "}";
+    }
+  }
+
   // ---- closing --------------------------------------------------------------------------------
 
   /** The one path every close takes: frees the stream, tells the sink, then the listeners. */
@@ -307,6 +462,7 @@ final class DefaultHub implements Hub {
       return;
     }
     unregister(s);
+    counters.closed[reason.ordinal()].increment();
     s.closed(reason);
     if (s.deferCloseNotification(reason)) {
       return; // open() has not told the listeners of the connection yet; it tells both, in order
@@ -334,6 +490,7 @@ final class DefaultHub implements Hub {
   }
 
   void dropped(DefaultEventStream s, Event e) {
+    counters.dropped.increment();
     listeners.dropped(s, e);
   }
 

@@ -101,6 +101,9 @@ public interface Hub extends AutoCloseable {
   /** The broker this hub publishes to and subscribes from. */
   Broker broker();
 
+  /** The counters this hub keeps (opened, closed, published, delivered, ...); a live view. */
+  HubStats stats();
+
   /**
    * Closes every stream (each transport writes what is queued, then ends its response), stops the
    * heartbeats, and closes what the hub created itself (its default broker and scheduler).
@@ -120,6 +123,7 @@ public interface Hub extends AutoCloseable {
     int queueCapacity = 1024;
     int replayLimit = 10_000;
     SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+    int latencySampling = 64;
     final List<HubListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -192,6 +196,20 @@ public interface Hub extends AutoCloseable {
     /** What a stream does when its queue is full (default {@link SlowConsumerPolicy#CLOSE}). */
     public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
       this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Measures the delivery latency of one publish in {@code oneIn} (default 64; 0 turns it off),
+     * for {@link HubStats#latencySamples()}: a sampled message carries its publish time in the
+     * metadata {@code ssekit-sent-at} (epoch microseconds) through the broker. The other publishes
+     * cost one random draw.
+     */
+    public Builder latencySampling(int oneIn) {
+      if (oneIn < 0) {
+        throw new IllegalArgumentException("latencySampling must not be negative: " + oneIn);
+      }
+      this.latencySampling = oneIn;
       return this;
     }
 

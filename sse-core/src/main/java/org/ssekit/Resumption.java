@@ -103,6 +103,7 @@ final class Resumption {
     replayed.add(lastId); // the client has it: never deliver it again
     for (Message m : r.messages()) {
       m.id().ifPresent(replayed::add);
+      hub.replayed();
       if (!hub.deliverTo(s, m, true)) {
         s.resume = null;
         return;

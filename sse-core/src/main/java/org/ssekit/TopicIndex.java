@@ -272,11 +272,16 @@ final class TopicIndex {
     }
   }
 
-  /** Routes one delivered message to the streams of {@code t} that want it. */
+  /**
+   * Routes one delivered message to the streams of {@code t} that want it. Counts the deliveries
+   * in a local and adds them to the hub's counter once per message.
+   */
   private void route(Topic t, Message message) {
+    long sentAt = DefaultHub.sentAt(message);
+    int n = 0;
     for (Group g : t.groups.values()) {
       for (DefaultEventStream s : g.all(t)) {
-        hub.deliver(s, message);
+        n += hub.deliver(s, message, sentAt, n);
       }
       if (g.byKey.isEmpty()) {
         continue;
@@ -290,20 +295,23 @@ final class TopicIndex {
       }
       if (key.isEmpty()) {
         for (Set<DefaultEventStream> list : g.byKey.values()) {
-          deliver(list, message);
+          n += deliver(list, message, sentAt, n);
         }
       } else {
         Set<DefaultEventStream> list = g.byKey.get(key.get());
         if (list != null) {
-          deliver(list, message);
+          n += deliver(list, message, sentAt, n);
         }
       }
     }
+    hub.delivered(n);
   }
 
-  private void deliver(Set<DefaultEventStream> list, Message message) {
+  private int deliver(Set<DefaultEventStream> list, Message message, long sentAt, int before) {
+    int n = 0;
     for (DefaultEventStream s : list) {
-      hub.deliver(s, message);
+      n += hub.deliver(s, message, sentAt, before + n);
     }
+    return n;
   }
 }
