@@ -65,6 +65,7 @@ final class PublishServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     if (router.isClosed()) {
+      router.publishRejected(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
       Http.unavailable(resp, router.retryAfterSeconds(), "the server is shutting down");
       return;
     }
@@ -72,6 +73,7 @@ final class PublishServlet extends HttpServlet {
     Optional<Map<String, String>> params = template.match(path);
     if (params.isEmpty()) {
       Http.closeConnection(req, resp); // answered before the body was read (also below)
+      router.publishRejected(HttpServletResponse.SC_NOT_FOUND);
       Http.error(resp, HttpServletResponse.SC_NOT_FOUND, "no publish endpoint at " + path);
       return;
     }
@@ -79,6 +81,7 @@ final class PublishServlet extends HttpServlet {
     if (!authorized(req)) {
       resp.setHeader("WWW-Authenticate", "Bearer");
       Http.closeConnection(req, resp);
+      router.publishRejected(HttpServletResponse.SC_UNAUTHORIZED);
       Http.error(resp, HttpServletResponse.SC_UNAUTHORIZED, "a valid bearer token is required");
       return;
     }
@@ -86,12 +89,14 @@ final class PublishServlet extends HttpServlet {
     if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
       // also forces a CORS preflight for cross-origin publishers: no simple-request form posts
       Http.closeConnection(req, resp);
+      router.publishRejected(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
       Http.error(resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
       return;
     }
     int max = router.maxPublishBytes();
     if (req.getContentLengthLong() > max) {
       Http.closeConnection(req, resp);
+      router.publishRejected(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
       Http.error(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "body larger than " + max + " bytes");
       return;
     }
@@ -99,6 +104,7 @@ final class PublishServlet extends HttpServlet {
     try {
       topicName = topic.apply(params.get());
     } catch (IllegalArgumentException e) {
+      router.publishRejected(HttpServletResponse.SC_BAD_REQUEST);
       Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for " + path + ": " + e.getMessage());
       return;
     }
@@ -244,6 +250,9 @@ final class PublishServlet extends HttpServlet {
     private void answer(int status, ObjectNode json) {
       if (!answered.compareAndSet(false, true)) {
         return;
+      }
+      if (status >= 400) {
+        router.publishRejected(status);
       }
       try {
         Http.json(resp, status, json);

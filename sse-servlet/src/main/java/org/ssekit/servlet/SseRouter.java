@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -84,6 +85,31 @@ public final class SseRouter implements AutoCloseable {
   private final Object drained = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean badIdLogged = new AtomicBoolean();
+  /** Refusals by status code (index), for {@link #stats()}. */
+  private final AtomicLongArray publishRejected = new AtomicLongArray(600);
+  private final AtomicLongArray streamsRejected = new AtomicLongArray(600);
+  private final RouterStats stats =
+      new RouterStats() {
+        @Override
+        public int openStreams() {
+          return writers.size();
+        }
+
+        @Override
+        public long publishRejected(int status) {
+          return status >= 0 && status < 600 ? publishRejected.get(status) : 0;
+        }
+
+        @Override
+        public long streamsRejected(int status) {
+          return status >= 0 && status < 600 ? streamsRejected.get(status) : 0;
+        }
+
+        @Override
+        public String toString() {
+          return "RouterStats{openStreams=" + writers.size() + "}";
+        }
+      };
 
   private SseRouter(Builder b) {
     if (b.hub != null) {
@@ -222,6 +248,11 @@ public final class SseRouter implements AutoCloseable {
     return writers.size();
   }
 
+  /** The counters of the requests this router refused, and its open streams; a live view. */
+  public RouterStats stats() {
+    return stats;
+  }
+
   /** True once {@link #close()} has been called. */
   public boolean isClosed() {
     return closed.get();
@@ -311,6 +342,7 @@ public final class SseRouter implements AutoCloseable {
       StreamHooks hooks)
       throws IOException {
     if (!limits.tryAcquire(client)) {
+      streamRejected(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
       Http.unavailable(resp, retryAfterSeconds, "too many open streams; retry later");
       return;
     }
@@ -335,6 +367,9 @@ public final class SseRouter implements AutoCloseable {
     } catch (StreamRejectedException e) {
       limits.release(client);
       InitialResponse r = e.response();
+      if (r.status() >= 400) {
+        streamRejected(r.status()); // 204 ends a client's retries: an answer, not a refusal
+      }
       if (r.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
         resp.setHeader("Retry-After", Long.toString(retryAfterSeconds));
       }
@@ -343,6 +378,7 @@ public final class SseRouter implements AutoCloseable {
     } catch (RuntimeException e) {
       limits.release(client);
       log.error("cannot open a stream of {} for {}", topicName, sr, e);
+      streamRejected(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
       Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "cannot open the stream");
       return;
     }
@@ -357,6 +393,7 @@ public final class SseRouter implements AutoCloseable {
               + "in front of it)",
           sr.path(),
           e);
+      streamRejected(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
       Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "async not supported");
       return;
     }
@@ -409,6 +446,18 @@ public final class SseRouter implements AutoCloseable {
           return;
         }
       }
+    }
+  }
+
+  void publishRejected(int status) {
+    if (status >= 0 && status < 600) {
+      publishRejected.incrementAndGet(status);
+    }
+  }
+
+  void streamRejected(int status) {
+    if (status >= 0 && status < 600) {
+      streamsRejected.incrementAndGet(status);
     }
   }
 

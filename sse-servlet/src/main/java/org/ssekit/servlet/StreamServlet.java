@@ -43,6 +43,9 @@ final class StreamServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     if (router.isClosed()) {
+      if (Http.acceptsEventStream(req)) {
+        router.streamRejected(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+      }
       Http.unavailable(resp, router.retryAfterSeconds(), "the server is shutting down");
       return;
     }

@@ -402,6 +402,13 @@ abstract class ServletStreamingContract {
     assertThat(get(s.uri("/posts/1/other"), "Accept", "text/event-stream").statusCode()).isEqualTo(404);
     assertThat(r.hub().streamCount()).isZero();
     assertThat(r.openStreams()).isZero();
+    // the refusals by status, for metrics: the adapter's, and 500 for the adapter that threw
+    assertThat(r.stats().streamsRejected(400)).isEqualTo(1);
+    assertThat(r.stats().streamsRejected(401)).isEqualTo(1);
+    assertThat(r.stats().streamsRejected(403)).isEqualTo(2);
+    assertThat(r.stats().streamsRejected(404)).isEqualTo(1);
+    assertThat(r.stats().streamsRejected(500)).isEqualTo(1);
+    assertThat(r.stats().streamsRejected(204)).isZero();
   }
 
   @Test
@@ -539,6 +546,7 @@ abstract class ServletStreamingContract {
 
     HttpResponse<String> third = get(s.uri("/events"), "Accept", "text/event-stream");
     assertThat(third.statusCode()).isEqualTo(503);
+    assertThat(r.stats().streamsRejected(503)).isEqualTo(1);
     assertThat(third.headers().firstValue("retry-after")).contains("7");
     assertThat(third.body()).contains("too many open streams");
 
@@ -635,6 +643,9 @@ abstract class ServletStreamingContract {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(text.statusCode()).isEqualTo(415);
+    assertThat(r.stats().publishRejected(413)).isEqualTo(1);
+    assertThat(r.stats().publishRejected(415)).isEqualTo(1);
+    assertThat(r.stats().publishRejected(400)).isPositive();
 
     // a marker published afterwards is the first and only thing the subscriber sees
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
@@ -673,6 +684,8 @@ abstract class ServletStreamingContract {
     assertThat(none.headers().firstValue("www-authenticate")).contains("Bearer");
     assertThat(post(s.uri("/publish/" + topic), body, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
     assertThat(post(s.uri("/publish/" + topic), body, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(202);
+    assertThat(r.stats().publishRejected(401)).isEqualTo(2);
+    assertThat(r.stats().publishRejected(202)).isZero();
   }
 
   // ---- endings ------------------------------------------------------------------------------------
