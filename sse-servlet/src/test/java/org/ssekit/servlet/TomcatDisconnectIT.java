@@ -33,9 +33,9 @@ import org.ssekit.Event;
  */
 class TomcatDisconnectIT {
 
-  private static final int CLIENTS = 16;
+  private static final int CLIENTS = 8;
   /** The race between a failed write and the container's error event is lost at times: repeat. */
-  private static final int ROUNDS = 4;
+  private static final int ROUNDS = 6;
 
 
   /** Counts what the container dispatches to the application's error page. */
@@ -99,7 +99,7 @@ class TomcatDisconnectIT {
         for (int i = 0; i < CLIENTS; i++) {
           clients.add(RawClient.open(null, server.port(), "/events", 0));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> router.hub().streamCount(topic) == CLIENTS);
+        await().atMost(Duration.ofSeconds(15)).until(() -> router.hub().streamCount(topic) == CLIENTS);
         for (RawClient c : clients) {
           assertThat(c.awaitText("data: e", Duration.ofSeconds(5))).isTrue();
         }
