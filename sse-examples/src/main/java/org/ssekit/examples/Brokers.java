@@ -66,7 +66,7 @@ final class Brokers {
         yield b.build();
       }
       case NATS -> {
-        NatsBroker.Builder b = NatsBroker.builder().url(u);
+        NatsBroker.Builder b = NatsBroker.builder(u);
         if (!prefix.isEmpty()) {
           b.streamName(prefix).subjectPrefix(prefix);
         }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
+import org.ssekit.internal.broker.LogCursor;
 
 /**
  * One subscription of one topic on this instance: a core NATS subscription to the topic's live
@@ -22,11 +23,10 @@ import org.ssekit.broker.Subscriber;
  *
  * <p>Runs are serialised: a message is delivered inline on the NATS dispatcher thread when nothing
  * else is queued or running, otherwise by a run on the executor. Each run delivers in sequence
- * order and tracks {@link #lastSeq}, the sequence of the last message handed to the handler. A republished message whose previous sequence is newer than
- * {@code lastSeq} reveals a gap (a message dropped while disconnected or as a slow consumer): the
- * run first reads the stream after {@code lastSeq} and delivers what it finds. After a reconnect
- * the broker asks every topic to {@link #catchUp()} the same way. Messages at or below {@code
- * lastSeq} are duplicates and are dropped, so the handler sees each message once, in log order.
+ * order and tracks the cursor, the sequence of the last message handed to the handler. A republished message whose previous sequence is newer than
+ * the cursor reveals a gap (a message dropped while disconnected or as a slow consumer): the
+ * run first reads the stream after the cursor and delivers what it finds. After a reconnect
+ * the broker asks every topic to {@link #catchUp()} the same way. Messages at or below the cursor are duplicates and are dropped, so the handler sees each message once, in log order.
  * Failed reads are retried with capped backoff.
  */
 final class LiveTopic implements Subscriber.Subscription, Runnable {
@@ -48,7 +48,7 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
   private volatile io.nats.client.@Nullable Subscription subscription;
   private final Dispatcher dispatcher;
   // Read and written only by runs, which are serialised by 'scheduled' (its CAS orders them).
-  private long lastSeq;
+  private LogCursor cursor = new LogCursor(0);
   private int failures;
   private boolean warned;
 
@@ -82,7 +82,7 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
         dispatcher.subscribe(history.subjects().live(topic), this::onNatsMessage);
     subscription = s;
     try {
-      lastSeq = history.lastSequence(topic);
+      cursor = new LogCursor(history.lastSequence(topic));
     } catch (RuntimeException e) {
       dispatcher.unsubscribe(s);
       throw e;
@@ -103,10 +103,11 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
       try {
         Headers h = m.getHeaders();
         long seq = header(h, Codec.SEQUENCE);
-        if (catchUp || !inbox.isEmpty() || (seq > lastSeq && header(h, Codec.LAST_SEQUENCE) > lastSeq)) {
+        LogCursor.Step step = cursor.live(seq, header(h, Codec.LAST_SEQUENCE), true);
+        if (catchUp || !inbox.isEmpty() || step == LogCursor.Step.CATCH_UP) {
           inbox.add(m);
           handOff = true;
-        } else if (seq > lastSeq) {
+        } else if (step == LogCursor.Step.DELIVER) {
           deliver(seq, history.codec().decode(seq, h, m.getData()));
         }
       } finally {
@@ -170,12 +171,12 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
       while (!closed && budget-- > 0 && (m = inbox.peek()) != null) {
         Headers h = m.getHeaders();
         long seq = header(h, Codec.SEQUENCE);
-        long previous = header(h, Codec.LAST_SEQUENCE);
-        if (seq > lastSeq && previous > lastSeq && !readStream()) {
+        if (cursor.live(seq, header(h, Codec.LAST_SEQUENCE), true) == LogCursor.Step.CATCH_UP
+            && !readStream()) {
           return; // keep m queued; retried after a backoff
         }
         inbox.poll();
-        if (seq > lastSeq) {
+        if (cursor.live(seq, header(h, Codec.LAST_SEQUENCE), true) != LogCursor.Step.SKIP) {
           deliver(seq, history.codec().decode(seq, h, m.getData()));
         }
       }
@@ -187,12 +188,30 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
     }
   }
 
-  /** Reads and delivers what the stream holds after {@link #lastSeq}; false if that failed. */
+  /**
+   * Reads and delivers what the stream holds after the cursor; false if that failed. When the
+   * message at the cursor was trimmed meanwhile and newer ones follow, the handler hears of the
+   * gap ({@link Subscriber.MessageHandler#onGap}) before the first of them.
+   */
   private boolean readStream() {
     try {
+      long from = cursor.position();
+      boolean retained = from == 0 || history.holds(topic, from);
+      boolean[] first = {true};
       // Requests follow the (re-sent) subscription on the connection, so nothing stored after
       // this read started can be missed by the live subscription.
-      history.read(topic, lastSeq + 1, this::deliver);
+      history.read(
+          topic,
+          from + 1,
+          (seq, m) -> {
+            if (first[0] && seq > cursor.position()) {
+              first[0] = false;
+              if (cursor.isGap(retained, true)) {
+                gap(from);
+              }
+            }
+            deliver(seq, m);
+          });
       if (warned) {
         log.info("reading topic {} from JetStream works again", topic);
       }
@@ -203,7 +222,9 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
       failures++;
       if (failures == 1 && !broker.inOutage()) {
         warned = true; // outside a connection outage (which the broker reports once): say it here
-        log.warn("cannot read topic {} from JetStream after sequence {}; retrying with backoff", topic, lastSeq, e);
+        log.warn(
+            "cannot read topic {} from JetStream after sequence {}; retrying with backoff",
+            topic, cursor.position(), e);
       } else {
         log.debug("reading topic {} from JetStream failed (attempt {})", topic, failures, e);
       }
@@ -219,11 +240,23 @@ final class LiveTopic implements Subscriber.Subscription, Runnable {
     }
   }
 
+  private void gap(long from) {
+    log.warn(
+        "messages of topic {} after sequence {} were trimmed from JetStream before this instance could"
+            + " deliver them (it lagged or was disconnected beyond the history's bounds); its streams"
+            + " missed them",
+        topic, from);
+    try {
+      handler.onGap(topic);
+    } catch (RuntimeException e) {
+      log.warn("handler of topic {} failed on a gap", topic, e);
+    }
+  }
+
   private void deliver(long seq, Message message) {
-    if (seq <= lastSeq || closed) {
+    if (closed || !cursor.advance(seq)) {
       return;
     }
-    lastSeq = seq;
     try {
       handler.onMessage(topic, message);
     } catch (RuntimeException e) {

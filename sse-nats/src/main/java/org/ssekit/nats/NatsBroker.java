@@ -23,9 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,6 +31,11 @@ import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Broker;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.Checks;
+import org.ssekit.internal.broker.ClosedGuard;
+import org.ssekit.internal.broker.OutageLog;
+import org.ssekit.internal.broker.Threads;
 
 /**
  * A {@link Broker} on NATS JetStream: every instance of an application that shares one NATS
@@ -102,30 +105,27 @@ public final class NatsBroker implements Broker {
   private final Dispatcher dispatcher;
   private final Executor executor;
   private final @Nullable ExecutorService ownExecutor;
-  private final Duration backoffInitial;
-  private final Duration backoffMax;
+  private static final String CONNECTION = "connection";
+
+  private final Backoff backoff;
   private final Duration groupClaimTimeout;
   private final Set<LiveTopic> topics = ConcurrentHashMap.newKeySet();
   private final Set<GroupMember> groups = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean outage = new AtomicBoolean();
+  private final ClosedGuard closed = new ClosedGuard("NatsBroker");
+  private final OutageLog outage;
   private final ConnectionListener listener = this::onConnectionEvent;
-  private volatile long outageStart;
 
   private NatsBroker(Builder b) {
-    this.backoffInitial = b.backoffInitial;
-    this.backoffMax = b.backoffMax;
+    this.backoff = new Backoff(b.backoffInitial, b.backoffMax);
     this.groupClaimTimeout = b.groupClaimTimeout;
+    this.outage = new OutageLog(log, "NATS", "NatsBroker " + b.stream);
     if (b.executor == null) {
-      AtomicInteger n = new AtomicInteger();
+      ThreadFactory threads = b.threadFactory;
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
       ExecutorService pool =
           Executors.newFixedThreadPool(
               Math.max(2, Runtime.getRuntime().availableProcessors()),
-              r -> {
-                Thread t = new Thread(r, "ssekit-nats-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+              r -> Threads.newThread(threads, r, "ssekit-nats-" + n.incrementAndGet()));
       this.ownExecutor = pool;
       this.executor = pool;
     } else {
@@ -156,7 +156,7 @@ public final class NatsBroker implements Broker {
             .server(url)
             .connectionName("ssekit")
             .maxReconnects(-1)
-            .reconnectDelayHandler(attempt -> backoff((int) Math.min(Integer.MAX_VALUE, attempt)))
+            .reconnectDelayHandler(attempt -> backoff.delay((int) Math.min(Integer.MAX_VALUE, attempt)))
             .connectionListener(listener)
             .errorListener(new QuietErrors())
             .build();
@@ -187,14 +187,31 @@ public final class NatsBroker implements Broker {
     }
   }
 
-  /** Connects to {@code url} ({@code nats://host:port}) with the default options. Blocks. */
-  public static NatsBroker connect(String url) {
-    return builder().url(url).build();
+  /**
+   * A broker with default options on the NATS server at {@code url} ({@code nats://host:port},
+   * several separated by commas). Connects and creates or updates the stream before returning.
+   *
+   * @throws UncheckedIOException when the server cannot be reached
+   * @throws IllegalStateException when JetStream is disabled or refuses the stream configuration
+   */
+  public static NatsBroker create(String url) {
+    return builder(url).build();
   }
 
-  /** A builder; set either {@link Builder#url} or {@link Builder#connection}. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * A builder for a broker on the NATS server at {@code url} (see {@link #create(String)}); the
+   * broker owns the connection it opens and closes it.
+   */
+  public static Builder builder(String url) {
+    return new Builder(Objects.requireNonNull(url, "url"), null);
+  }
+
+  /**
+   * A builder for a broker on an open connection of the application, which stays open after
+   * {@link NatsBroker#close()}. Give it {@code maxReconnects(-1)} so it survives outages.
+   */
+  public static Builder builder(Connection connection) {
+    return new Builder(null, Objects.requireNonNull(connection, "connection"));
   }
 
   @Override
@@ -206,8 +223,15 @@ public final class NatsBroker implements Broker {
   public CompletionStage<Message> publish(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("broker is closed"));
+    if (closed.isClosed()) {
+      return closed.failed();
+    }
+    Connection.Status status = connection.getStatus();
+    if (status != Connection.Status.CONNECTED) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "the NATS connection is " + status.name().toLowerCase(java.util.Locale.ROOT)
+                  + "; the message was not published"));
     }
     return history.appendAsync(topic, message).thenApplyAsync(Function.identity(), executor);
   }
@@ -222,9 +246,7 @@ public final class NatsBroker implements Broker {
   public Subscription subscribe(String topic, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     LiveTopic t = new LiveTopic(this, history, topic, handler, executor, dispatcher);
     topics.add(t);
     try {
@@ -259,32 +281,34 @@ public final class NatsBroker implements Broker {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     GroupMember m = GroupMember.join(this, history, topic, group, handler, groupClaimTimeout);
     groups.add(m);
-    if (closed.get()) {
+    if (closed.isClosed()) {
       m.close();
-      throw new IllegalStateException("broker is closed");
+      throw closed.exception();
     }
     return m;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Down from the connection's {@code DISCONNECTED} event until its {@code RECONNECTED} (the
+   * span between the WARN and INFO lines), and whenever the client reports it not connected.
+   */
   @Override
   public BrokerHealth health() {
-    if (closed.get()) {
-      return BrokerHealth.down("closed");
-    }
     Connection.Status status = connection.getStatus();
-    return status == Connection.Status.CONNECTED && !outage.get()
-        ? BrokerHealth.up("NATS " + connection.getConnectedUrl())
-        : BrokerHealth.down("NATS connection " + status.name().toLowerCase(java.util.Locale.ROOT));
+    if (!closed.isClosed() && !outage.isDown() && status != Connection.Status.CONNECTED) {
+      return BrokerHealth.down("NATS connection " + status.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return outage.health(closed.isClosed(), "NATS " + connection.getConnectedUrl());
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closed.close()) {
       return;
     }
     for (LiveTopic t : List.copyOf(topics)) {
@@ -304,11 +328,11 @@ public final class NatsBroker implements Broker {
   // ---- package-private hooks for LiveTopic -----------------------------------------------------
 
   boolean isClosed() {
-    return closed.get();
+    return closed.isClosed();
   }
 
   boolean inOutage() {
-    return outage.get();
+    return outage.isDown();
   }
 
   void remove(LiveTopic t) {
@@ -323,32 +347,23 @@ public final class NatsBroker implements Broker {
     return connection;
   }
 
-  /** The wait before retry number {@code attempt} (from 1): doubling from the initial, capped. */
+  /** The wait before retry number {@code attempt} (from 1) of a stream read. */
   Duration backoff(int attempt) {
-    int shift = Math.max(0, Math.min(30, attempt - 1));
-    long millis = backoffInitial.toMillis() << shift;
-    return millis <= 0 || millis > backoffMax.toMillis() ? backoffMax : Duration.ofMillis(millis);
+    return backoff.delay(attempt);
   }
 
   private void onConnectionEvent(Connection c, ConnectionListener.Events event) {
-    if (closed.get()) {
+    if (closed.isClosed()) {
       return;
     }
     switch (event) {
       case DISCONNECTED:
-        if (outage.compareAndSet(false, true)) {
-          outageStart = System.nanoTime();
-          log.warn(
-              "lost the connection to NATS; reconnecting with backoff (open streams stay open, "
-                  + "messages stored meanwhile are delivered after the reconnect)");
-        }
+        String why = c.getLastError();
+        outage.lost(CONNECTION, new IOException(why == null || why.isEmpty() ? "disconnected" : why));
         break;
       case RECONNECTED:
-        if (outage.compareAndSet(true, false)) {
-          log.info(
-              "reconnected to NATS after {} ms; catching up {} subscriptions from JetStream",
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart),
-              topics.size());
+        if (outage.recovered(CONNECTION) != null) {
+          log.debug("catching up {} subscriptions from JetStream", topics.size());
         }
         break;
       case RESUBSCRIBED: // after RECONNECTED, once the client re-sent every subscription
@@ -379,8 +394,8 @@ public final class NatsBroker implements Broker {
 
   /** Builds a {@link NatsBroker}. Not thread-safe. */
   public static final class Builder {
-    private @Nullable String url;
-    private @Nullable Connection connection;
+    private final @Nullable String url;
+    private final @Nullable Connection connection;
     private String stream = DEFAULT_STREAM;
     private String prefix = DEFAULT_SUBJECT_PREFIX;
     private int maxEvents = DEFAULT_HISTORY_EVENTS;
@@ -390,33 +405,11 @@ public final class NatsBroker implements Broker {
     private Duration timeout = Duration.ofSeconds(5);
     private Duration groupClaimTimeout = Duration.ofSeconds(30);
     private @Nullable Executor executor;
+    private ThreadFactory threadFactory = Threads.defaultFactory();
 
-    private Builder() {}
-
-    /**
-     * Connects to {@code url} (e.g. {@code nats://127.0.0.1:4222}, several separated by commas);
-     * the broker owns and closes that connection.
-     */
-    public Builder url(String url) {
-      Objects.requireNonNull(url, "url");
-      if (connection != null) {
-        throw new IllegalStateException("connection was already set; set either url or connection");
-      }
+    private Builder(@Nullable String url, @Nullable Connection connection) {
       this.url = url;
-      return this;
-    }
-
-    /**
-     * Uses an open connection of the application, which stays open after {@link
-     * NatsBroker#close()}. Give it {@code maxReconnects(-1)} so it survives outages.
-     */
-    public Builder connection(Connection connection) {
-      Objects.requireNonNull(connection, "connection");
-      if (url != null) {
-        throw new IllegalStateException("url was already set to " + url + "; set either url or connection");
-      }
       this.connection = connection;
-      return this;
     }
 
     /** The JetStream stream name (letters, digits, {@code -}, {@code _}); default {@value #DEFAULT_STREAM}. */
@@ -436,45 +429,35 @@ public final class NatsBroker implements Broker {
     }
 
     /**
-     * Keeps at most {@code maxEventsPerTopic} messages per topic, none older than {@code maxAge};
-     * default {@value #DEFAULT_HISTORY_EVENTS} and 15 minutes. Applied to the stream on build.
+     * Keeps at most {@code maxEvents} messages per topic, none older than {@code maxAge}; default
+     * {@value #DEFAULT_HISTORY_EVENTS} and 15 minutes. Applied to the stream on build.
      */
-    public Builder history(int maxEventsPerTopic, Duration maxAge) {
-      if (maxEventsPerTopic < 1) {
-        throw new IllegalArgumentException("maxEventsPerTopic must be positive: " + maxEventsPerTopic);
-      }
-      Objects.requireNonNull(maxAge, "maxAge");
-      if (maxAge.toMillis() < 1) {
-        throw new IllegalArgumentException("maxAge must be at least 1 ms: " + maxAge);
-      }
-      this.maxEvents = maxEventsPerTopic;
+    public Builder history(int maxEvents, Duration maxAge) {
+      Checks.history(maxEvents, maxAge);
+      this.maxEvents = maxEvents;
       this.maxAge = maxAge;
       return this;
     }
 
     /**
-     * The reconnect (and stream re-read) backoff: {@code initial}, doubling per attempt up to
-     * {@code max}; default 100 ms to 5 s. Reconnects apply to a connection built from a URL.
+     * The reconnect (and stream re-read) backoff: starts at {@code initial}, doubles per attempt
+     * up to {@code max}, with up to 20% jitter below each step; default 100 ms to 5 s. Reconnects
+     * apply to a connection built from a URL.
      */
     public Builder reconnectBackoff(Duration initial, Duration max) {
-      Objects.requireNonNull(initial, "initial");
-      Objects.requireNonNull(max, "max");
-      if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException(
-            "backoff needs 1 ms <= initial <= max: initial " + initial + ", max " + max);
-      }
+      Checks.backoff(initial, max);
       this.backoffInitial = initial;
       this.backoffMax = max;
       return this;
     }
 
-    /** How long a publish or a history read waits for the server; default 5 s. */
+    /**
+     * How long a publish or a history read waits for the server; default 5 s. A publish that gets
+     * no acknowledgement in time fails with {@link org.ssekit.broker.PublishUnconfirmedException}
+     * (it may still be stored); one made while the connection is down fails at once (not sent).
+     */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.toMillis() < 1) {
-        throw new IllegalArgumentException("timeout must be at least 1 ms: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Checks.positive(timeout, "timeout");
       return this;
     }
 
@@ -484,17 +467,24 @@ public final class NatsBroker implements Broker {
      * 30 s. Longer than the slowest handler, or messages are handled twice.
      */
     public Builder groupClaimTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.toMillis() < 1) {
-        throw new IllegalArgumentException("groupClaimTimeout must be at least 1 ms: " + timeout);
-      }
-      this.groupClaimTimeout = timeout;
+      this.groupClaimTimeout = Checks.positive(timeout, "groupClaimTimeout");
       return this;
     }
 
     /** Runs deliveries and publish stages on {@code executor}; it is not shut down by close. */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Makes the threads of the broker's own executor (used unless {@link #executor} is set):
+     * {@code max(2, availableProcessors)} of them. The default makes daemon threads named {@code
+     * ssekit-nats-N}; threads from another factory keep their names unless those are JDK defaults
+     * ({@code Thread-N}). The NATS client's own threads are not affected.
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
       return this;
     }
 
@@ -506,9 +496,6 @@ public final class NatsBroker implements Broker {
      * @throws IllegalStateException when JetStream refuses the stream configuration
      */
     public NatsBroker build() {
-      if (url == null && connection == null) {
-        throw new IllegalStateException("set url(...) or connection(...) before build()");
-      }
       return new NatsBroker(this);
     }
   }

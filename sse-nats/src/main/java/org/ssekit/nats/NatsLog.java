@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.EventLog;
+import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
+import org.ssekit.broker.PublishUnconfirmedException;
+import org.ssekit.internal.broker.Checks;
 
 /**
  * The history on one JetStream stream. Each topic is one subject of the stream ({@link Subjects}),
@@ -54,6 +57,8 @@ final class NatsLog implements EventLog {
   private static final int STREAM_NAME_IN_USE = 10058;
   /** Messages fetched per pull when reading a range. */
   private static final int BATCH = 500;
+  /** JetStream's de-duplication header. */
+  private static final String DEDUPE = "Nats-Msg-Id";
 
   private final Connection connection;
   private final JetStream js;
@@ -96,7 +101,9 @@ final class NatsLog implements EventLog {
       StorageType storage,
       Duration timeout) {
     Subjects subjects = new Subjects(subjectPrefix);
-    Duration dupWindow = maxAge.compareTo(Duration.ofMinutes(2)) < 0 ? maxAge : Duration.ofMinutes(2);
+    // Own ids travel as Nats-Msg-Id too: the server refuses a second message with one of them for
+    // as long as the history can hold the first.
+    Duration dupWindow = maxAge;
     StreamConfiguration config =
         StreamConfiguration.builder()
             .name(streamName)
@@ -162,8 +169,18 @@ final class NatsLog implements EventLog {
    *
    * @throws IllegalArgumentException naming the limit when it is too large
    */
-  @Nullable Headers checkSize(Message message) {
+  @Nullable Headers checkSize(String topic, Message message) {
     Headers h = Codec.headers(message);
+    if (h != null && message.id().isPresent()) {
+      String own = message.id().get();
+      if (codec.sequence(own) > 0) {
+        throw new IllegalArgumentException(
+            "message id " + own + " has the form of the ids this stream assigns (" + codec.epoch()
+                + "-<sequence>); it could stand for another message of the history: give the message"
+                + " another id, or none");
+      }
+      h.put(DEDUPE, subjects.log(topic) + ":" + Codec.escape(own));
+    }
     long max = connection.getServerInfo().getMaxPayload();
     long size = (long) message.payloadLength() + (h == null ? 0 : h.serializedLength());
     if (max > 0 && size > max) {
@@ -187,15 +204,55 @@ final class NatsLog implements EventLog {
     Headers h;
     CompletableFuture<PublishAck> ack;
     try {
-      h = checkSize(message);
+      h = checkSize(topic, message);
       ack = js.publishAsync(subjects.log(topic), h, message.payload());
-    } catch (RuntimeException e) {
+    } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("NATS did not take the message (" + e + "); it was not published", e));
     }
-    return ack.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(a -> stored(message, a));
+    CompletableFuture<Message> out = new CompletableFuture<>();
+    ack.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (a, err) -> {
+              if (err == null) {
+                try {
+                  out.complete(stored(topic, message, a));
+                } catch (RuntimeException e) {
+                  out.completeExceptionally(e);
+                }
+              } else {
+                out.completeExceptionally(publishFailure(err));
+              }
+            });
+    return out;
   }
 
-  private Message stored(Message message, PublishAck ack) {
+  /**
+   * What a publish without an acknowledgement means: refused by JetStream (not stored), or
+   * unknown (no answer in time: the client may have sent it, then or after a reconnect).
+   */
+  private Throwable publishFailure(Throwable err) {
+    Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (e instanceof JetStreamApiException) {
+      return new IllegalStateException(
+          "JetStream refused the message: " + e.getMessage() + "; it was not published", e);
+    }
+    if (e instanceof java.util.concurrent.TimeoutException) {
+      return new PublishUnconfirmedException(
+          "NATS did not acknowledge the message within " + timeout + " (connection "
+              + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+              + "); it may still be stored and delivered", e);
+    }
+    return new PublishUnconfirmedException(
+        "NATS did not acknowledge the message (" + e + "); it may still be stored and delivered", e);
+  }
+
+  private Message stored(String topic, Message message, PublishAck ack) {
+    if (ack.isDuplicate()) {
+      throw new DuplicateIdException(topic, message.id().orElse(""));
+    }
     return message.id().isPresent() ? message : message.withId(codec.id(ack.getSeqno()));
   }
 
@@ -203,10 +260,10 @@ final class NatsLog implements EventLog {
   public Message append(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    Headers h = checkSize(message);
+    Headers h = checkSize(topic, message);
     try {
       PublishAck ack = js.publish(subjects.log(topic), h, message.payload());
-      return stored(message, ack);
+      return stored(topic, message, ack);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to JetStream stream " + streamName, e);
     } catch (JetStreamApiException e) {
@@ -216,11 +273,7 @@ final class NatsLog implements EventLog {
 
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(lastEventId, "lastEventId");
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative: " + limit);
-    }
+    Checks.readAfter(topic, lastEventId, limit);
     long seq = codec.sequence(lastEventId);
     if (seq > 0 && isPlainMessageOf(topic, seq)) {
       Tail tail = new Tail(limit);
@@ -247,12 +300,22 @@ final class NatsLog implements EventLog {
 
   /** Whether the stream holds a message at {@code seq} on {@code topic}'s subject without own id. */
   private boolean isPlainMessageOf(String topic, long seq) {
+    MessageInfo mi = messageAt(seq);
+    return mi != null && subjects.log(topic).equals(mi.getSubject()) && !Codec.hasOwnId(mi.getHeaders());
+  }
+
+  /** Whether the stream still holds the message at {@code seq} of {@code topic}. Blocks. */
+  boolean holds(String topic, long seq) {
+    MessageInfo mi = messageAt(seq);
+    return mi != null && subjects.log(topic).equals(mi.getSubject());
+  }
+
+  private @Nullable MessageInfo messageAt(long seq) {
     try {
-      MessageInfo mi = jsm.getMessage(streamName, seq);
-      return subjects.log(topic).equals(mi.getSubject()) && !Codec.hasOwnId(mi.getHeaders());
+      return jsm.getMessage(streamName, seq);
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NO_MESSAGE) {
-        return false;
+        return null;
       }
       throw new IllegalStateException("cannot read JetStream stream " + streamName + ": " + e.getMessage(), e);
     } catch (IOException e) {

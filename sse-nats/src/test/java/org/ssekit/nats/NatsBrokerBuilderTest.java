@@ -7,23 +7,26 @@ import org.junit.jupiter.api.Test;
 
 class NatsBrokerBuilderTest {
 
+  private static final String URL = "nats://127.0.0.1:4222";
+
   @Test
   void failsFastOnInvalidOptions() {
-    assertThatThrownBy(() -> NatsBroker.builder().streamName("a.b"))
+    assertThatThrownBy(() -> NatsBroker.builder(URL).streamName("a.b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("a.b");
-    assertThatThrownBy(() -> NatsBroker.builder().subjectPrefix("x.>"))
+    assertThatThrownBy(() -> NatsBroker.builder(URL).subjectPrefix("x.>"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("x.>");
-    assertThatThrownBy(() -> NatsBroker.builder().history(0, Duration.ofMinutes(1)))
+    assertThatThrownBy(() -> NatsBroker.builder(URL).history(0, Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxEventsPerTopic");
-    assertThatThrownBy(() -> NatsBroker.builder().reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessageContaining("maxEvents");
+    assertThatThrownBy(() -> NatsBroker.builder(URL).reconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("initial");
-    assertThatThrownBy(() -> NatsBroker.builder().build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("url");
+    assertThatThrownBy(() -> NatsBroker.builder(URL).timeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
+    assertThatThrownBy(() -> NatsBroker.builder((String) null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -33,7 +36,7 @@ class NatsBrokerBuilderTest {
       port = s.getLocalPort();
     }
     String url = "nats://127.0.0.1:" + port;
-    assertThatThrownBy(() -> NatsBroker.connect(url))
+    assertThatThrownBy(() -> NatsBroker.create(url))
         .isInstanceOf(java.io.UncheckedIOException.class)
         .hasMessageContaining(url);
   }

@@ -253,10 +253,7 @@ class NatsBrokerIT {
   @Test
   void usesTheApplicationsConnectionAndLeavesItOpen() throws Exception {
     try (Connection c = Nats.connect(TestNats.URL)) {
-      NatsBroker.Builder builder = NatsBroker.builder().connection(c);
-      assertThatThrownBy(() -> builder.url(TestNats.URL))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("connection was already set");
+      NatsBroker.Builder builder = NatsBroker.builder(c);
       NatsBroker b = builder.streamName(names.stream()).subjectPrefix(names.prefix()).build();
       List<Message> got = new CopyOnWriteArrayList<>();
       b.subscribe("shared-conn", (t, m) -> got.add(m));

@@ -33,7 +33,7 @@ class NatsWithoutJetStreamIT {
             .start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> BrokerAvailability.reachable("127.0.0.1", port));
-      assertThatThrownBy(() -> NatsBroker.connect("nats://127.0.0.1:" + port))
+      assertThatThrownBy(() -> NatsBroker.create("nats://127.0.0.1:" + port))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("JetStream disabled")
           .hasMessageContaining("-js");

@@ -29,7 +29,11 @@ final class TestNats {
     }
 
     NatsBroker.Builder builder() {
-      return NatsBroker.builder().url(URL).streamName(stream).subjectPrefix(prefix);
+      return builder(URL);
+    }
+
+    NatsBroker.Builder builder(String url) {
+      return NatsBroker.builder(url).streamName(stream).subjectPrefix(prefix);
     }
 
     /** Deletes the stream if it exists. */

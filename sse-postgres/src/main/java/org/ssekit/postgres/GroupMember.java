@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.OutageLog;
 
 /**
  * One member of a consumer group on a topic, on a thread and a connection of its own. The group's
@@ -37,13 +39,14 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
   private final String group;
   private final Subscriber.MessageHandler handler;
   private final Backoff backoff;
+  private final OutageLog outage;
+  private final String component;
   private final CountDownLatch brokerClosing;
   private final Semaphore signal = new Semaphore(0);
   private volatile boolean closed;
   private volatile Subscriber.@Nullable Subscription wake;
   private volatile @Nullable Thread thread;
   private @Nullable Connection conn;
-  private boolean failing;
 
   GroupMember(
       Schema schema,
@@ -52,6 +55,7 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
       String group,
       Subscriber.MessageHandler handler,
       Backoff backoff,
+      OutageLog outage,
       CountDownLatch brokerClosing) {
     this.schema = schema;
     this.factory = factory;
@@ -59,6 +63,8 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
     this.group = group;
     this.handler = handler;
     this.backoff = backoff;
+    this.outage = outage;
+    this.component = "group " + group + " of topic " + topic + " (" + Integer.toHexString(System.identityHashCode(this)) + ")";
     this.brokerClosing = brokerClosing;
   }
 
@@ -94,18 +100,11 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
         int handled;
         try {
           handled = processOnce();
-          if (failing) {
-            failing = false;
-            log.info("consumer group {} of topic {} is handling messages again", group, topic);
-          }
+          outage.recovered(component);
           backoff.reset();
         } catch (SQLException e) {
           rollbackAndClose();
-          if (!failing) {
-            failing = true;
-            log.warn("consumer group {} of topic {} cannot read PostgreSQL ({}); retrying with backoff",
-                group, topic, e.toString());
-          }
+          outage.lost(component, e);
           signal.tryAcquire(backoff.nextMillis(), TimeUnit.MILLISECONDS);
           continue;
         }
@@ -118,6 +117,7 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
       Thread.currentThread().interrupt();
     } finally {
       rollbackAndClose();
+      outage.forget(component);
     }
   }
 

@@ -21,7 +21,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ssekit.broker.BrokerClosedException;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.OutageLog;
 import org.ssekit.broker.Subscriber;
 
 /**
@@ -49,7 +52,7 @@ final class Listener implements Runnable {
   private final Schema schema;
   private final String wakeChannel;
   private final ConnectionFactory factory;
-  private final Outage outage;
+  private final OutageLog outage;
   private final Backoff backoff;
   private final CountDownLatch closing;
   private final Duration timeout;
@@ -62,14 +65,13 @@ final class Listener implements Runnable {
   private @Nullable PreparedStatement maxId;
   private @Nullable PreparedStatement read;
   private volatile @Nullable Thread thread;
-  private boolean down;
   private long lastTraffic;
 
   Listener(
       Schema schema,
       String wakeChannel,
       ConnectionFactory factory,
-      Outage outage,
+      OutageLog outage,
       Backoff backoff,
       CountDownLatch closing,
       Duration timeout,
@@ -138,7 +140,7 @@ final class Listener implements Runnable {
 
           @Override
           public void abort() {
-            ready.completeExceptionally(new IllegalStateException("broker is closed"));
+            ready.completeExceptionally(new BrokerClosedException("PostgresBroker"));
           }
         });
     if (closing.getCount() == 0) {
@@ -209,7 +211,7 @@ final class Listener implements Runnable {
       Thread.currentThread().interrupt();
     } finally {
       closeConnection();
-      started.completeExceptionally(new IllegalStateException("broker is closed"));
+      started.completeExceptionally(new BrokerClosedException("PostgresBroker"));
       abortCommands();
     }
   }
@@ -346,22 +348,14 @@ final class Listener implements Runnable {
       lastTraffic = System.nanoTime();
       backoff.reset();
       started.complete(null);
-      if (down) {
-        down = false;
-        outage.recovered("listener");
-      }
+      outage.recovered("listener");
       return true;
     } catch (SQLException e) {
       closeConnection();
       if (!started.isDone()) {
         started.completeExceptionally(e);
       }
-      if (!down) {
-        down = true;
-        outage.lost("listener", e);
-      } else {
-        log.debug("listener reconnect to {} failed", schema.table, e);
-      }
+      outage.lost("listener", e);
       closing.await(backoff.nextMillis(), TimeUnit.MILLISECONDS);
       return false;
     }
@@ -369,10 +363,7 @@ final class Listener implements Runnable {
 
   private void lost(SQLException e) {
     closeConnection();
-    if (!down) {
-      down = true;
-      outage.lost("listener", e);
-    }
+    outage.lost("listener", e);
   }
 
   private void closeConnection() {

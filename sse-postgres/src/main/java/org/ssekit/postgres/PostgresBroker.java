@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +29,11 @@ import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Broker;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.Checks;
+import org.ssekit.internal.broker.ClosedGuard;
+import org.ssekit.internal.broker.OutageLog;
+import org.ssekit.internal.broker.Threads;
 
 /**
  * A {@link Broker} on PostgreSQL: a table is the shared history, {@code LISTEN}/{@code NOTIFY}
@@ -40,7 +44,7 @@ import org.ssekit.broker.Message;
  * rows of {@code <p>events (id bigserial, topic text, payload bytea, metadata text, created_at
  * timestamptz)}, indexed on {@code (topic, id)}; the table is created if missing. The row id is
  * the message id (a decimal number, a valid SSE id, increasing in log order). Rows older than
- * the history age or beyond the newest {@code historyMaxEvents} of a topic are deleted every
+ * the history's {@code maxAge} or beyond the newest {@code maxEvents} of a topic ({@link Builder#history}) are deleted every
  * prune interval.
  *
  * <p><b>Publishing.</b> {@link #publish} validates, queues and returns at once; one writer thread
@@ -94,8 +98,8 @@ public final class PostgresBroker implements Broker {
   private final Thread writerThread;
   private final Thread listenerThread;
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final Outage outage;
+  private final ClosedGuard closed = new ClosedGuard("PostgresBroker");
+  private final OutageLog outage;
   private final int maxPayloadBytes;
   private final long timeoutNanos;
   private final String wakeChannel;
@@ -126,7 +130,7 @@ public final class PostgresBroker implements Broker {
           "cannot create table " + b.prefix + "events in PostgreSQL: " + e.getMessage(), e);
     }
     this.schema = resolved;
-    Outage outage = new Outage(schema.table + "#" + n);
+    OutageLog outage = new OutageLog(log, "PostgreSQL", "PostgresBroker " + schema.table + "#" + n);
     this.outage = outage;
     this.wakeChannel = b.prefix + "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.history = new PostgresEventLog(this, schema, pool);
@@ -179,14 +183,7 @@ public final class PostgresBroker implements Broker {
   }
 
   private static Thread thread(ThreadFactory threads, Runnable r, String name) {
-    Thread t = threads.newThread(r);
-    if (t == null) {
-      throw new IllegalStateException("thread factory returned null");
-    }
-    if (t.getName().startsWith("Thread-")) {
-      t.setName(name);
-    }
-    return t;
+    return Threads.newThread(threads, r, name);
   }
 
   /**
@@ -273,15 +270,15 @@ public final class PostgresBroker implements Broker {
    * Messages published from one thread are stored and delivered in that order.
    *
    * @return the stored message; failed with {@link IllegalArgumentException} for a payload or
-   *     topic over the limits, {@link IllegalStateException} when closed or the queue is full,
+   *     topic over the limits, {@link org.ssekit.broker.BrokerClosedException} when closed, {@link IllegalStateException} when the queue is full,
    *     {@link TimeoutException} when the database stayed unreachable, or the {@link SQLException}
    */
   @Override
   public CompletionStage<Message> publish(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("broker is closed"));
+    if (closed.isClosed()) {
+      return closed.failed();
     }
     if (message.payloadLength() > maxPayloadBytes) {
       return CompletableFuture.failedFuture(
@@ -301,8 +298,8 @@ public final class PostgresBroker implements Broker {
     if (!writer.offer(p)) {
       return CompletableFuture.failedFuture(new IllegalStateException("publish queue of " + schema.table + " is full"));
     }
-    if (closed.get()) {
-      p.future.completeExceptionally(new IllegalStateException("broker is closed"));
+    if (closed.isClosed()) {
+      p.future.completeExceptionally(closed.exception());
     }
     return p.future;
   }
@@ -327,9 +324,7 @@ public final class PostgresBroker implements Broker {
   public Subscription subscribe(String topic, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     checkTopic(topic);
     return listener.subscribe(topic, handler);
   }
@@ -358,9 +353,7 @@ public final class PostgresBroker implements Broker {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     checkTopic(topic);
     if (group.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("group must not contain NUL");
@@ -375,7 +368,8 @@ public final class PostgresBroker implements Broker {
       throw new IllegalStateException("cannot create consumer group " + group + " of " + topic + ": " + e, e);
     }
     GroupMember m =
-        new GroupMember(schema, factory, topic, group, handler, new Backoff(backoffMin, backoffMax), closing);
+        new GroupMember(
+            schema, factory, topic, group, handler, new Backoff(backoffMin, backoffMax), outage, closing);
     Subscription wake = listener.subscribe(topic, (t, msg) -> m.signal());
     members.add(m);
     m.start(wake, thread(threadFactory, m, "ssekit-pg-group-" + GROUP_THREADS.incrementAndGet()));
@@ -413,21 +407,16 @@ public final class PostgresBroker implements Broker {
 
   @Override
   public BrokerHealth health() {
-    if (closed.get()) {
-      return BrokerHealth.down("closed");
-    }
-    return outage.isDown()
-        ? BrokerHealth.down("PostgreSQL connection lost, reconnecting (" + schema.table + ")")
-        : BrokerHealth.up("PostgreSQL, table " + schema.table);
+    return outage.health(closed.isClosed(), "PostgreSQL, table " + schema.table);
   }
 
   /**
    * Stops both threads (waiting up to a few seconds for them), fails queued publishes with {@link
-   * IllegalStateException} and closes every connection. Idempotent.
+   * org.ssekit.broker.BrokerClosedException} and closes every connection. Idempotent.
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closed.close()) {
       return;
     }
     closing.countDown();
@@ -465,12 +454,7 @@ public final class PostgresBroker implements Broker {
     private int readConnections = 4;
     private int queueCapacity = 100_000;
     private boolean synchronousCommit = true;
-    private ThreadFactory threadFactory =
-        r -> {
-          Thread t = new Thread(r);
-          t.setDaemon(true);
-          return t;
-        };
+    private ThreadFactory threadFactory = Threads.defaultFactory();
 
     private Builder(ConnectionFactory factory) {
       this.factory = factory;
@@ -489,35 +473,30 @@ public final class PostgresBroker implements Broker {
       return this;
     }
 
-    /** Keeps at most this many messages per topic (default 1,000), pruned every prune interval. */
-    public Builder historyMaxEvents(int maxEvents) {
-      if (maxEvents < 1) {
-        throw new IllegalArgumentException("historyMaxEvents must be positive: " + maxEvents);
-      }
+    /**
+     * Keeps at most {@code maxEvents} messages per topic, none older than {@code maxAge} (default
+     * 1,000 and 15 minutes); the table is pruned to these bounds every prune interval.
+     */
+    public Builder history(int maxEvents, Duration maxAge) {
+      Checks.history(maxEvents, maxAge);
       this.maxEvents = maxEvents;
-      return this;
-    }
-
-    /** Deletes messages older than this (default 15 minutes) every prune interval. */
-    public Builder historyMaxAge(Duration maxAge) {
-      this.maxAge = positive(maxAge, "historyMaxAge");
+      this.maxAge = maxAge;
       return this;
     }
 
     /** How often the writer thread prunes the table (default 30 seconds). */
     public Builder pruneInterval(Duration interval) {
-      this.pruneInterval = positive(interval, "pruneInterval");
+      this.pruneInterval = Checks.positive(interval, "pruneInterval");
       return this;
     }
 
-    /** The first and the longest wait between reconnect attempts (default 100 ms and 5 s). */
-    public Builder reconnectBackoff(Duration first, Duration max) {
-      positive(first, "first backoff");
-      positive(max, "max backoff");
-      if (max.compareTo(first) < 0) {
-        throw new IllegalArgumentException("max backoff " + max + " is shorter than the first " + first);
-      }
-      this.backoffMin = first;
+    /**
+     * The reconnect backoff after a lost connection: starts at {@code initial}, doubles per failed
+     * attempt up to {@code max}, with up to 20% jitter below each step; default 100 ms to 5 s.
+     */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      Checks.backoff(initial, max);
+      this.backoffMin = initial;
       this.backoffMax = max;
       return this;
     }
@@ -526,8 +505,8 @@ public final class PostgresBroker implements Broker {
      * How long {@link #subscribe} and connecting wait for the database, and how long a publish
      * may wait in the queue while it is unreachable (default 10 seconds).
      */
-    public Builder operationTimeout(Duration timeout) {
-      this.timeout = positive(timeout, "operationTimeout");
+    public Builder timeout(Duration timeout) {
+      this.timeout = Checks.positive(timeout, "timeout");
       return this;
     }
 
@@ -589,14 +568,6 @@ public final class PostgresBroker implements Broker {
      */
     public PostgresBroker build() {
       return new PostgresBroker(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
-      }
-      return d;
     }
   }
 }

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Checks;
 
 /**
  * The broker's table seen as an {@link EventLog}. {@link #append} goes through the broker's
@@ -48,11 +48,7 @@ final class PostgresEventLog implements EventLog {
 
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(lastEventId, "lastEventId");
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative: " + limit);
-    }
+    Checks.readAfter(topic, lastEventId, limit);
     long last;
     try {
       last = Long.parseLong(lastEventId);

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ssekit.broker.BrokerClosedException;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.OutageLog;
 
 /**
  * The publishing thread of one broker. Publishers enqueue; this thread drains the queue in
@@ -62,7 +65,7 @@ final class Writer implements Runnable {
 
   private final Schema schema;
   private final ConnectionFactory factory;
-  private final Outage outage;
+  private final OutageLog outage;
   private final Backoff backoff;
   private final LinkedBlockingQueue<Object> queue;
   private final CountDownLatch closing;
@@ -78,7 +81,7 @@ final class Writer implements Runnable {
   Writer(
       Schema schema,
       ConnectionFactory factory,
-      Outage outage,
+      OutageLog outage,
       Backoff backoff,
       int queueCapacity,
       CountDownLatch closing,
@@ -151,7 +154,7 @@ final class Writer implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      failAll(new IllegalStateException("broker is closed"), batch);
+      failAll(new BrokerClosedException("PostgresBroker"), batch);
       closeConnection();
     }
   }
@@ -204,7 +207,7 @@ final class Writer implements Runnable {
         }
       }
       if (closing.getCount() == 0) {
-        failAll(new IllegalStateException("broker is closed"), batch);
+        failAll(new BrokerClosedException("PostgresBroker"), batch);
         batch.clear();
         return;
       }
@@ -352,19 +355,13 @@ final class Writer implements Runnable {
       append = c.prepareStatement(schema.append);
       conn = c;
       backoff.reset();
-      if (down) {
-        down = false;
-        outage.recovered("writer");
-      }
+      down = false;
+      outage.recovered("writer");
       return true;
     } catch (SQLException e) {
       closeConnection();
-      if (!down) {
-        down = true;
-        outage.lost("writer", e);
-      } else {
-        log.debug("writer reconnect to {} failed", schema.table, e);
-      }
+      down = true;
+      outage.lost("writer", e);
       closing.await(backoff.nextMillis(), TimeUnit.MILLISECONDS);
       return false;
     }

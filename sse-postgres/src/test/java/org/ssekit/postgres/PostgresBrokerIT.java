@@ -201,7 +201,7 @@ class PostgresBrokerIT {
 
   @Test
   void prunesATopicToItsNewestMaxEvents() {
-    PostgresBroker b = broker(PostgresBroker.builder(Pg.URL).historyMaxEvents(5).pruneInterval(Duration.ofHours(1)));
+    PostgresBroker b = broker(PostgresBroker.builder(Pg.URL).history(5, Duration.ofMinutes(15)).pruneInterval(Duration.ofHours(1)));
     String t = topic("trim");
     String other = topic("trim-other");
     List<Message> stored = new ArrayList<>();
@@ -224,7 +224,7 @@ class PostgresBrokerIT {
   @Test
   void prunesMessagesOlderThanMaxAge() {
     PostgresBroker b =
-        broker(PostgresBroker.builder(Pg.URL).historyMaxAge(Duration.ofMillis(300)).pruneInterval(Duration.ofHours(1)));
+        broker(PostgresBroker.builder(Pg.URL).history(1_000, Duration.ofMillis(300)).pruneInterval(Duration.ofHours(1)));
     String t = topic("age");
     Message old = join(b.publish(t, Message.of("old")));
     Message next = join(b.publish(t, Message.of("next")));
@@ -352,8 +352,11 @@ class PostgresBrokerIT {
     b.close();
     assertThatThrownBy(() -> b.publish("t", Message.of("x")).toCompletableFuture().join())
         .cause()
-        .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> b.subscribe("t", (t, m) -> {})).isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(org.ssekit.broker.BrokerClosedException.class);
+    assertThatThrownBy(() -> b.subscribe("t", (t, m) -> {}))
+        .isInstanceOf(org.ssekit.broker.BrokerClosedException.class);
+    assertThatThrownBy(() -> b.subscribeGroup("t", "g", (t, m) -> {}))
+        .isInstanceOf(org.ssekit.broker.BrokerClosedException.class);
     b.close();
   }
 

@@ -83,7 +83,7 @@ class PostgresOutageIT {
             PostgresBroker.builder(viaProxy)
                 .tablePrefix(PREFIX)
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
-                .operationTimeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(30))
                 .build());
     Hub hub = closeLater(Hub.builder().broker(cutOff).heartbeat(Duration.ofMillis(100)).build());
     String t = "outage-" + UUID.randomUUID();
@@ -109,6 +109,7 @@ class PostgresOutageIT {
     }
     await().atMost(WAIT).until(() -> payloads(s1).size() == 20 && payloads(s2).size() == 20);
     int connectionsBefore = proxy.accepted();
+    assertThat(cutOff.health().up()).isTrue();
 
     proxy.cut();
     for (int i = 20; i < 70; i++) {
@@ -122,6 +123,10 @@ class PostgresOutageIT {
     await().atMost(WAIT).until(() -> heartbeats(s1) >= beats + 3); // the outage lasts; heartbeats go on
     assertThat(fromCut).isNotDone();
     assertThat(payloads(s1)).hasSize(20);
+    // health says down while the connection is lost, naming it, and up once it is back
+    await().atMost(WAIT).until(() -> !cutOff.health().up());
+    assertThat(cutOff.health().detail()).contains("PostgreSQL connection lost");
+    assertThat(direct.health().up()).isTrue();
 
     proxy.restore();
     expected.add("from-cut");
@@ -131,6 +136,7 @@ class PostgresOutageIT {
       stored.add(direct.publish(t, Message.of("e" + i)).toCompletableFuture().join());
     }
     await().atMost(WAIT).until(() -> payloads(s1).size() >= 101 && payloads(s2).size() >= 101);
+    await().atMost(WAIT).until(() -> cutOff.health().up());
     List<String> ids = stored.stream().map(m -> m.id().orElseThrow()).collect(Collectors.toList());
     for (RecordingSink s : List.of(s1, s2)) {
       assertThat(s.isClosed()).isFalse();
@@ -192,7 +198,7 @@ class PostgresOutageIT {
             PostgresBroker.builder(viaProxy)
                 .tablePrefix(PREFIX)
                 .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
-                .operationTimeout(Duration.ofMillis(800))
+                .timeout(Duration.ofMillis(800))
                 .build());
     proxy.cut();
     CompletableFuture<Message> f = cutOff.publish("never-" + UUID.randomUUID(), Message.of("x")).toCompletableFuture();

@@ -25,14 +25,33 @@ final class Entries {
 
   /**
    * Appends one entry and trims the stream, atomically: {@code KEYS[1]} the stream, {@code
-   * KEYS[2]} the topic's message counter, {@code ARGV[1]} the approximate length cap, {@code
-   * ARGV[2]} the age bound in milliseconds, then the entry's field/value pairs. The entry gets
-   * field {@code n}, the counter's new value, so a reader sees when entries it never read were
-   * trimmed. Age trimming uses the server's clock; both keys expire once nothing was appended for
-   * the age bound. Returns the new entry id.
+   * KEYS[2]} the topic's message counter, {@code KEYS[3]} the topic's own-id index (a sorted set:
+   * each own id of a retained entry, scored by the entry's number), {@code ARGV[1]} the approximate
+   * length cap, {@code ARGV[2]} the age bound in milliseconds, then the entry's field/value pairs.
+   * The entry gets field {@code n}, the counter's new value, so a reader sees when entries it never
+   * read were trimmed. A message whose own id (field {@code i}) a retained entry already has is
+   * refused with the error {@value #DUPLICATE_ID} and nothing is written. Age trimming uses the
+   * server's clock; the keys expire once nothing was appended for the age bound. Returns the new
+   * entry id.
    */
   static final String APPEND_SCRIPT =
-      "local n = redis.call('INCR', KEYS[2])\n"
+      "local own = nil\n"
+          + "for j = 3, #ARGV - 1, 2 do if ARGV[j] == 'i' then own = ARGV[j + 1] break end end\n"
+          + "local function oldest()\n"
+          + "  local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)\n"
+          + "  if first[1] == nil then return nil end\n"
+          + "  local f = first[1][2]\n"
+          + "  for j = 1, #f - 1, 2 do if f[j] == 'n' then return tonumber(f[j + 1]) end end\n"
+          + "  return nil\n"
+          + "end\n"
+          + "if own then\n"
+          + "  local had = redis.call('ZSCORE', KEYS[3], own)\n"
+          + "  if had then\n"
+          + "    local o = oldest()\n"
+          + "    if o and tonumber(had) >= o then return redis.error_reply('" + "SSEKIT_DUPLICATE_ID" + "') end\n"
+          + "  end\n"
+          + "end\n"
+          + "local n = redis.call('INCR', KEYS[2])\n"
           + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', n, unpack(ARGV, 3))\n"
           + "local age = tonumber(ARGV[2])\n"
           + "local t = redis.call('TIME')\n"
@@ -40,7 +59,16 @@ final class Entries {
           + "redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - age))\n"
           + "redis.call('PEXPIRE', KEYS[1], age)\n"
           + "redis.call('PEXPIRE', KEYS[2], age)\n"
+          + "if own then redis.call('ZADD', KEYS[3], n, own) end\n"
+          + "if own or redis.call('EXISTS', KEYS[3]) == 1 then\n"
+          + "  local o = oldest()\n"
+          + "  if o then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. o) end\n"
+          + "  redis.call('PEXPIRE', KEYS[3], age)\n"
+          + "end\n"
           + "return id\n";
+
+  /** The error the append script answers a duplicate own id with. */
+  static final String DUPLICATE_ID = "SSEKIT_DUPLICATE_ID";
 
   /** The entry's number in its topic (field {@code n}: 1, 2, 3, ...), or 0 if it has none. */
   static long number(StreamMessage<String, byte[]> entry) {

@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.OutageLog;
 
 /**
  * One member of a Redis consumer group on one topic's stream ({@link RedisBroker#subscribeGroup}):
@@ -48,8 +50,9 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
   private final Duration block;
   private final Duration timeout;
   private final Duration claimAfter;
-  private final Duration backoffMin;
-  private final Duration backoffMax;
+  private final Backoff backoff;
+  private final OutageLog outage;
+  private final String component;
   private final long keyTtlMillis;
   private final Object signal = new Object();
   private final AtomicReference<@Nullable StatefulRedisConnection<String, byte[]>> connection =
@@ -59,8 +62,6 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
   private volatile long clientId = -1;
 
   // Owned by the loop thread.
-  private boolean outage;
-  private int failures;
   private long lastClaim = System.nanoTime();
 
   GroupReader(
@@ -73,8 +74,8 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
       Duration block,
       Duration timeout,
       Duration claimAfter,
-      Duration backoffMin,
-      Duration backoffMax,
+      Backoff backoff,
+      OutageLog outage,
       long keyTtlMillis) {
     this.client = client;
     this.commands = commands;
@@ -88,8 +89,9 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
     this.block = block;
     this.timeout = timeout;
     this.claimAfter = claimAfter;
-    this.backoffMin = backoffMin;
-    this.backoffMax = backoffMax;
+    this.backoff = backoff;
+    this.outage = outage;
+    this.component = "group " + group + " of topic " + topic + " (" + consumer.getName() + ")";
     this.keyTtlMillis = keyTtlMillis;
   }
 
@@ -156,6 +158,7 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
       loop();
     } finally {
       leave();
+      outage.forget(component);
       done.countDown();
     }
   }
@@ -231,41 +234,18 @@ final class GroupReader implements Runnable, Subscriber.Subscription {
   }
 
   private void recovered() {
-    failures = 0;
-    if (outage) {
-      outage = false;
-      log.info("Redis connection of group {} on topic {} restored", group, topic);
-    }
+    backoff.reset();
+    outage.recovered(component);
   }
 
   private void failed(RuntimeException e) {
-    if (!outage) {
-      outage = true;
-      log.warn(
-          "Redis connection of group {} on topic {} failed; reconnecting with backoff up to {} ms: {}",
-          group,
-          topic,
-          backoffMax.toMillis(),
-          e.toString());
-    } else {
-      log.debug("Redis still unreachable", e);
-    }
+    outage.lost(component, e);
     StatefulRedisConnection<String, byte[]> c = connection.getAndSet(null);
     if (c != null && c.isOpen()) {
       c.closeAsync();
     }
-    long wait = Math.min(backoffMax.toNanos(), backoffMin.toNanos() << Math.min(failures++, 20));
-    long deadline = System.nanoTime() + wait;
-    synchronized (signal) {
-      long left;
-      while (!closed && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(signal, left);
-        } catch (InterruptedException ex) {
-          closed = true;
-          Thread.currentThread().interrupt();
-        }
-      }
+    if (!backoff.await(signal, () -> closed)) {
+      closed = true;
     }
   }
 

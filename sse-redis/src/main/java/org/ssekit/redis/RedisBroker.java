@@ -19,9 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -29,6 +28,11 @@ import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Broker;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.Message;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.Checks;
+import org.ssekit.internal.broker.ClosedGuard;
+import org.ssekit.internal.broker.OutageLog;
+import org.ssekit.internal.broker.Threads;
 
 /**
  * A {@link Broker} on Redis (6.2 or newer): each topic is a Redis Stream
@@ -37,7 +41,7 @@ import org.ssekit.broker.Message;
  *
  * <p><b>Storage.</b> Topic {@code t} is the stream {@code <prefix>s:<t>} (default prefix {@code
  * ssekit:}). {@link #publish} runs one script that appends an entry ({@code XADD}, capped to about
- * {@link Builder#historyLength} entries), drops entries older than {@link Builder#historyAge} and
+ * {@link Builder#history maxEvents} entries), drops entries older than its {@code maxAge} and
  * lets the key expire after that long without publishes. The entry id ({@code 1700000000000-0})
  * is the message id and the SSE event id, unless the message brought its own id. Each broker also
  * keeps a small wake-up stream {@code <prefix>w:<uuid>} that expires on its own.
@@ -58,7 +62,7 @@ import org.ssekit.broker.Message;
  * thread, so do not block in stages depending on it. {@link #subscribe}, {@link EventLog#append}
  * and {@link EventLog#readAfter} block the caller for one round trip (at most {@link
  * Builder#timeout}). The reader loop runs on a daemon thread {@code ssekit-redis-reader-N}, or on
- * the {@link Builder#executor} given. A broker created from a URL has its own Lettuce {@link
+ * the {@link Builder#threadFactory} given. A broker created from a URL has its own Lettuce {@link
  * ClientResources} (I/O and computation threads, released by {@link #close}); to share them, pass a
  * {@link RedisClient} to {@link #builder(RedisClient)}. All methods are thread-safe.
  *
@@ -93,8 +97,10 @@ public final class RedisBroker implements Broker {
   private final Duration backoffMax;
   private final Duration claimAfter;
   private final long historyAgeMillis;
+  private final ThreadFactory threadFactory;
+  private final OutageLog outage;
   private final Set<GroupReader> groups = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ClosedGuard closed = new ClosedGuard("RedisBroker");
 
   private RedisBroker(Builder b) {
     RedisClient commandClient;
@@ -113,9 +119,12 @@ public final class RedisBroker implements Broker {
               .build();
       ownResources = resources;
       commandClient = RedisClient.create(resources, uri);
+      // While disconnected, commands fail at once instead of waiting in a buffer that is sent on
+      // reconnect: a publish that failed was then certainly not stored (see publish).
       commandClient.setOptions(
           ClientOptions.builder()
               .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
               .timeoutOptions(TimeoutOptions.enabled(b.timeout))
               .build());
       // The reader reconnects by itself: without Lettuce's reconnection a lost connection fails
@@ -141,33 +150,36 @@ public final class RedisBroker implements Broker {
     this.backoffMin = b.backoffMin;
     this.backoffMax = b.backoffMax;
     this.claimAfter = b.claimAfter;
-    this.historyAgeMillis = b.historyAge.toMillis();
+    this.historyAgeMillis = b.maxAge.toMillis();
+    this.threadFactory = b.threadFactory;
     String prefix = b.keyPrefix;
+    this.outage = new OutageLog(log, "Redis", "RedisBroker " + prefix + " #" + THREADS.incrementAndGet());
     eventLog =
         new RedisEventLog(
             connection,
             prefix + "s:",
             prefix + "n:",
-            b.historyLength,
-            b.historyAge.toMillis(),
+            b.maxEvents,
+            b.maxAge.toMillis(),
             b.maxPayloadBytes,
             b.timeout);
     wakeKey = prefix + "w:" + UUID.randomUUID();
     reader =
         new StreamReader(
-            readerClient, CODEC, connection.async(), wakeKey, BLOCK, b.timeout, b.backoffMin, b.backoffMax);
-    if (b.executor != null) {
-      try {
-        b.executor.execute(reader);
-      } catch (RuntimeException e) {
-        connection.close();
-        shutdownClients();
-        throw e;
-      }
-    } else {
-      Thread t = new Thread(reader, "ssekit-redis-reader-" + THREADS.incrementAndGet());
-      t.setDaemon(true);
-      t.start();
+            readerClient,
+            CODEC,
+            connection.async(),
+            wakeKey,
+            BLOCK,
+            b.timeout,
+            new Backoff(b.backoffMin, b.backoffMax),
+            outage);
+    try {
+      Threads.newThread(threadFactory, reader, "ssekit-redis-reader-" + THREADS.incrementAndGet()).start();
+    } catch (RuntimeException e) {
+      connection.close();
+      shutdownClients();
+      throw e;
     }
   }
 
@@ -214,8 +226,8 @@ public final class RedisBroker implements Broker {
   public CompletionStage<Message> publish(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("broker is closed"));
+    if (closed.isClosed()) {
+      return closed.failed();
     }
     return eventLog.appendAsync(topic, message);
   }
@@ -231,9 +243,7 @@ public final class RedisBroker implements Broker {
   public Subscription subscribe(String topic, MessageHandler handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     RedisEventLog.Position since = eventLog.lastPosition(topic);
     return reader.join(topic, eventLog.key(topic), handler, since);
   }
@@ -260,9 +270,7 @@ public final class RedisBroker implements Broker {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
-    if (closed.get()) {
-      throw new IllegalStateException("broker is closed");
-    }
+    closed.check();
     GroupReader g =
         new GroupReader(
             readerClient,
@@ -274,14 +282,18 @@ public final class RedisBroker implements Broker {
             BLOCK,
             timeout,
             claimAfter,
-            backoffMin,
-            backoffMax,
+            new Backoff(backoffMin, backoffMax),
+            outage,
             historyAgeMillis);
     g.start();
     groups.add(g);
-    Thread t = new Thread(g, "ssekit-redis-group-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    t.start();
+    try {
+      Threads.newThread(threadFactory, g, "ssekit-redis-group-" + THREADS.incrementAndGet()).start();
+    } catch (RuntimeException e) {
+      groups.remove(g);
+      g.close();
+      throw e;
+    }
     return () -> {
       groups.remove(g);
       g.close();
@@ -289,22 +301,26 @@ public final class RedisBroker implements Broker {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Down from the moment the reader, a group member or the command connection finds the
+   * connection lost until all of them have it back (the same span as the WARN and INFO lines).
+   */
+  @Override
+  public BrokerHealth health() {
+    if (!closed.isClosed() && !outage.isDown() && !connection.isOpen()) {
+      return BrokerHealth.down("Redis command connection lost, reconnecting");
+    }
+    return outage.health(closed.isClosed(), "Redis " + wakeKey.substring(0, wakeKey.indexOf("w:")) + "*");
+  }
+
+  /**
    * Stops the reader and the group members (waiting up to about two seconds for them to leave
    * their groups), closes the connections and, when it created them, the Lettuce client.
    */
   @Override
-  public BrokerHealth health() {
-    if (closed.get()) {
-      return BrokerHealth.down("closed");
-    }
-    return connection.isOpen()
-        ? BrokerHealth.up("Redis " + wakeKey.substring(0, wakeKey.indexOf("w:")) + "*")
-        : BrokerHealth.down("Redis connection lost, reconnecting");
-  }
-
-  @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closed.close()) {
       return;
     }
     reader.close();
@@ -350,14 +366,14 @@ public final class RedisBroker implements Broker {
     private final @Nullable String url;
     private final @Nullable RedisClient client;
     private String keyPrefix = "ssekit:";
-    private int historyLength = DEFAULT_HISTORY_LENGTH;
-    private Duration historyAge = DEFAULT_HISTORY_AGE;
+    private int maxEvents = DEFAULT_HISTORY_LENGTH;
+    private Duration maxAge = DEFAULT_HISTORY_AGE;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private Duration backoffMin = Duration.ofMillis(100);
     private Duration backoffMax = Duration.ofSeconds(5);
     private Duration timeout = Duration.ofSeconds(10);
     private Duration claimAfter = Duration.ofSeconds(30);
-    private @Nullable Executor executor;
+    private ThreadFactory threadFactory = Threads.defaultFactory();
 
     private Builder(@Nullable String url, @Nullable RedisClient client) {
       this.url = url;
@@ -374,27 +390,15 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Keeps about {@code entries} messages per topic (Redis trims whole nodes, so slightly more
-     * may stay); default {@value RedisBroker#DEFAULT_HISTORY_LENGTH}.
+     * Keeps about {@code maxEvents} messages per topic (Redis trims whole nodes, so slightly more
+     * may stay), none older than {@code maxAge} (by the Redis server's clock, checked on each
+     * publish); a topic's stream expires after {@code maxAge} without publishes. Default {@value
+     * RedisBroker#DEFAULT_HISTORY_LENGTH} and 15 minutes.
      */
-    public Builder historyLength(int entries) {
-      if (entries < 1) {
-        throw new IllegalArgumentException("historyLength must be positive: " + entries);
-      }
-      this.historyLength = entries;
-      return this;
-    }
-
-    /**
-     * Drops messages older than {@code age} (by the Redis server's clock) on each publish, and
-     * lets a topic's stream expire after {@code age} without publishes; default 15 minutes.
-     */
-    public Builder historyAge(Duration age) {
-      Objects.requireNonNull(age, "age");
-      if (age.toMillis() < 1) {
-        throw new IllegalArgumentException("historyAge must be at least 1 ms: " + age);
-      }
-      this.historyAge = age;
+    public Builder history(int maxEvents, Duration maxAge) {
+      Checks.history(maxEvents, maxAge);
+      this.maxEvents = maxEvents;
+      this.maxAge = maxAge;
       return this;
     }
 
@@ -411,17 +415,12 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * The reconnection backoff after a lost connection: starts at {@code min}, doubles per failed
-     * attempt, capped at {@code max}; default 100 ms to 5 s.
+     * The reconnect backoff after a lost connection: starts at {@code initial}, doubles per failed
+     * attempt up to {@code max}, with up to 20% jitter below each step; default 100 ms to 5 s.
      */
-    public Builder reconnectBackoff(Duration min, Duration max) {
-      Objects.requireNonNull(min, "min");
-      Objects.requireNonNull(max, "max");
-      if (min.toMillis() < 1 || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException(
-            "reconnectBackoff needs 1 ms <= min <= max: " + min + ", " + max);
-      }
-      this.backoffMin = min;
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      Checks.backoff(initial, max);
+      this.backoffMin = initial;
       this.backoffMax = max;
       return this;
     }
@@ -432,30 +431,30 @@ public final class RedisBroker implements Broker {
      * slowest handler should take.
      */
     public Builder groupClaimTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.toMillis() < 1) {
-        throw new IllegalArgumentException("groupClaimTimeout must be at least 1 ms: " + timeout);
-      }
-      this.claimAfter = timeout;
-      return this;
-    }
-
-    /** How long a command may go unanswered before it fails; default 10 s. */
-    public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.toMillis() < 1) {
-        throw new IllegalArgumentException("timeout must be at least 1 ms: " + timeout);
-      }
-      this.timeout = timeout;
+      this.claimAfter = Checks.positive(timeout, "groupClaimTimeout");
       return this;
     }
 
     /**
-     * Runs the reader loop, a task that lasts until {@link RedisBroker#close}, on {@code executor}
-     * instead of a new daemon thread; the executor must have a thread to spare for it.
+     * How long a command may go unanswered before it fails; default 10 s. A publish fails at the
+     * latest this long after the call: with {@link org.ssekit.broker.PublishUnconfirmedException}
+     * when Redis did not answer in time (it may have stored the message), at once with the Redis
+     * error when the connection is known to be down (nothing was sent). {@link
+     * RedisBroker#subscribe} and the history's methods wait at most this long.
      */
-    public Builder executor(Executor executor) {
-      this.executor = Objects.requireNonNull(executor, "executor");
+    public Builder timeout(Duration timeout) {
+      this.timeout = Checks.positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Makes the broker's threads: the reader loop (one, for the broker's life) and one per
+     * {@linkplain RedisBroker#subscribeGroup consumer group member}. The default makes daemon
+     * threads named {@code ssekit-redis-reader-N} and {@code ssekit-redis-group-N}; threads from
+     * another factory keep their names unless those are JDK defaults ({@code Thread-N}).
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
       return this;
     }
 

@@ -2,6 +2,7 @@ package org.ssekit.redis;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.broker.EventLog;
+import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
+import org.ssekit.broker.PublishUnconfirmedException;
+import org.ssekit.internal.broker.Checks;
 
 /**
  * The history of a {@link RedisBroker}: one Redis Stream per topic, on the broker's command
@@ -39,6 +45,7 @@ final class RedisEventLog implements EventLog {
   private final RedisAsyncCommands<String, byte[]> async;
   private final String topicPrefix;
   private final String counterPrefix;
+  private final String idIndexPrefix;
   private final long maxLength;
   private final long maxAgeMillis;
   private final int maxPayloadBytes;
@@ -56,6 +63,7 @@ final class RedisEventLog implements EventLog {
     this.async = connection.async();
     this.topicPrefix = topicPrefix;
     this.counterPrefix = counterPrefix;
+    this.idIndexPrefix = counterPrefix.substring(0, counterPrefix.length() - 2) + "d:";
     this.maxLength = maxLength;
     this.maxAgeMillis = maxAgeMillis;
     this.maxPayloadBytes = maxPayloadBytes;
@@ -97,16 +105,62 @@ final class RedisEventLog implements EventLog {
                   + " entries; the Redis broker accepts at most "
                   + Entries.MAX_METADATA_ENTRIES));
     }
+    Optional<String> own = message.id();
+    if (own.isPresent() && StreamId.parse(own.get()) != null) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "message id " + own.get() + " has the form of the ids Redis assigns (<milliseconds>-<sequence>);"
+                  + " it could stand for another message of the history: give the message another id, or none"));
+    }
     byte[][] args = Entries.appendArgs(message, maxLength, maxAgeMillis);
-    CompletableFuture<byte[]> f =
-        async.<byte[]>eval(Entries.APPEND_SCRIPT, ScriptOutputType.VALUE, new String[] {key(topic), counterPrefix + topic}, args)
-            .toCompletableFuture();
-    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(
-            id ->
-                message.id().isPresent()
-                    ? message
-                    : message.withId(new String(id, StandardCharsets.US_ASCII)));
+    CompletableFuture<byte[]> f;
+    try {
+      f =
+          async.<byte[]>eval(
+                  Entries.APPEND_SCRIPT,
+                  ScriptOutputType.VALUE,
+                  new String[] {key(topic), counterPrefix + topic, idIndexPrefix + topic},
+                  args)
+              .toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // rejected at once: not sent
+    }
+    CompletableFuture<Message> stored = new CompletableFuture<>();
+    f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (id, err) -> {
+              if (err != null) {
+                stored.completeExceptionally(publishFailure(topic, message, err));
+              } else {
+                stored.complete(
+                    own.isPresent() ? message : message.withId(new String(id, StandardCharsets.US_ASCII)));
+              }
+            });
+    return stored;
+  }
+
+  /**
+   * What a failed append means: refused (a duplicate id, or rejected while the connection is down:
+   * nothing was sent) or unknown (no answer in time, or the connection broke after sending).
+   */
+  private Throwable publishFailure(String topic, Message message, Throwable err) {
+    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    String text = String.valueOf(e.getMessage());
+    if (e instanceof RedisCommandExecutionException && text.contains(Entries.DUPLICATE_ID)) {
+      return new DuplicateIdException(topic, message.id().orElse(""));
+    }
+    if (e instanceof RedisCommandExecutionException || e instanceof IllegalArgumentException) {
+      return e; // Redis refused the command: nothing was stored
+    }
+    if (e instanceof RedisException && text.startsWith("Currently not connected")) {
+      return new RedisException("Redis is unreachable (reconnecting); the message was not published", e);
+    }
+    if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
+      return new PublishUnconfirmedException(
+          "Redis did not answer within " + timeout + "; the message may have been stored", e);
+    }
+    return new PublishUnconfirmedException(
+        "the connection to Redis failed before it answered (" + e + "); the message may have been stored", e);
   }
 
   @Override
@@ -128,11 +182,7 @@ final class RedisEventLog implements EventLog {
 
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(lastEventId, "lastEventId");
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative: " + limit);
-    }
+    Checks.readAfter(topic, lastEventId, limit);
     String key = key(topic);
     StreamId at = StreamId.parse(lastEventId);
     if (at != null) {

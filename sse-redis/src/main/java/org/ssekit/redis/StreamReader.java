@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
+import org.ssekit.internal.broker.Backoff;
+import org.ssekit.internal.broker.OutageLog;
 
 /**
  * The live delivery of one {@link RedisBroker}: a single loop, on a thread of its own, that reads
@@ -46,6 +48,7 @@ final class StreamReader implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
   private static final int BATCH = 512;
+  private static final String COMPONENT = "stream reader";
   private static final long WAKE_TTL_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
   private final RedisClient client;
@@ -54,8 +57,8 @@ final class StreamReader implements Runnable {
   private final String wakeKey;
   private final Duration block;
   private final Duration timeout;
-  private final Duration backoffMin;
-  private final Duration backoffMax;
+  private final Backoff backoff;
+  private final OutageLog outage;
 
   private final ConcurrentLinkedQueue<Sub> joining = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean leftAny = new AtomicBoolean();
@@ -68,9 +71,6 @@ final class StreamReader implements Runnable {
   // Owned by the loop thread.
   private final Map<String, Topic> topics = new HashMap<>();
   private StreamId wakeCursor = StreamId.ZERO;
-  private boolean outage;
-  private long outageSince;
-  private int failures;
 
   StreamReader(
       RedisClient client,
@@ -79,16 +79,16 @@ final class StreamReader implements Runnable {
       String wakeKey,
       Duration block,
       Duration timeout,
-      Duration backoffMin,
-      Duration backoffMax) {
+      Backoff backoff,
+      OutageLog outage) {
     this.client = client;
     this.codec = codec;
     this.commands = commands;
     this.wakeKey = wakeKey;
     this.block = block;
     this.timeout = timeout;
-    this.backoffMin = backoffMin;
-    this.backoffMax = backoffMax;
+    this.backoff = backoff;
+    this.outage = outage;
   }
 
   /** One subscription: its handler and the last entry it was given. */
@@ -361,41 +361,15 @@ final class StreamReader implements Runnable {
   }
 
   private void recovered() {
-    failures = 0;
-    if (outage) {
-      outage = false;
-      log.info(
-          "Redis connection restored after {} ms; delivering what was published meanwhile",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSince));
-    }
+    backoff.reset();
+    outage.recovered(COMPONENT);
   }
 
   private void failed(RuntimeException e) {
-    if (!outage) {
-      outage = true;
-      outageSince = System.nanoTime();
-      log.warn(
-          "Redis connection of the stream reader failed; reconnecting with backoff up to {} ms"
-              + " (open streams stay open and catch up afterwards): {}",
-          backoffMax.toMillis(),
-          e.toString());
-    } else {
-      log.debug("Redis still unreachable", e);
-    }
+    outage.lost(COMPONENT, e);
     closeConnection();
-    long wait =
-        Math.min(backoffMax.toNanos(), backoffMin.toNanos() << Math.min(failures++, 20));
-    long deadline = System.nanoTime() + wait;
-    synchronized (signal) {
-      long left;
-      while (!closed && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(signal, left);
-        } catch (InterruptedException ex) {
-          closed = true;
-          Thread.currentThread().interrupt();
-        }
-      }
+    if (!backoff.await(signal, () -> closed)) {
+      closed = true;
     }
   }
 }

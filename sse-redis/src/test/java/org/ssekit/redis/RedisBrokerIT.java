@@ -233,7 +233,7 @@ class RedisBrokerIT {
 
   @Test
   void trimsTheHistoryToAboutItsLength() {
-    RedisBroker b = broker(RedisBroker.builder(RedisTests.URL).historyLength(10));
+    RedisBroker b = broker(RedisBroker.builder(RedisTests.URL).history(10, Duration.ofMinutes(15)));
     String t = "trim-" + UUID.randomUUID();
     List<Message> stored = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
@@ -248,7 +248,7 @@ class RedisBrokerIT {
 
   @Test
   void dropsMessagesOlderThanTheAgeBound() {
-    RedisBroker b = broker(RedisBroker.builder(RedisTests.URL).historyAge(Duration.ofMillis(300)));
+    RedisBroker b = broker(RedisBroker.builder(RedisTests.URL).history(1_000, Duration.ofMillis(300)));
     String t = "age-" + UUID.randomUUID();
     Message old = join(b.publish(t, Message.of("old")));
     EventLog log = b.history().orElseThrow();
@@ -365,30 +365,34 @@ class RedisBrokerIT {
   }
 
   @Test
-  void runsTheReaderOnAnInjectedExecutorAndEndsItsTaskOnClose() throws Exception {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      AtomicReference<String> readerThread = new AtomicReference<>();
-      Executor recording =
-          task ->
-              pool.execute(
-                  () -> {
-                    readerThread.set(Thread.currentThread().getName());
-                    task.run();
-                  });
-      RedisBroker b = RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).executor(recording).build();
-      String t = "executor-" + UUID.randomUUID();
-      List<String> got = new CopyOnWriteArrayList<>();
-      b.subscribe(t, (topic, m) -> got.add(Thread.currentThread().getName()));
-      join(b.publish(t, Message.of("x")));
-      await().atMost(WAIT).until(() -> got.size() == 1);
-      assertThat(got).containsExactly(readerThread.get());
-      b.close();
-      // The loop returned: the single pool thread is free for other work.
-      assertThat(pool.submit(() -> "free").get(10, TimeUnit.SECONDS)).isEqualTo("free");
-      assertThat(pool.isShutdown()).isFalse();
-    } finally {
-      pool.shutdownNow();
+  void runsTheReaderAndGroupMembersOnThreadsOfTheInjectedFactoryAndEndsThemOnClose() throws Exception {
+    List<Thread> made = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    RedisBroker b =
+        RedisBroker.builder(RedisTests.URL)
+            .keyPrefix(prefix)
+            .threadFactory(
+                r -> {
+                  Thread th = new Thread(r, "app-redis-" + n.incrementAndGet());
+                  th.setDaemon(true);
+                  made.add(th);
+                  return th;
+                })
+            .build();
+    String t = "factory-" + UUID.randomUUID();
+    List<String> got = new CopyOnWriteArrayList<>();
+    List<String> grouped = new CopyOnWriteArrayList<>();
+    b.subscribe(t, (topic, m) -> got.add(Thread.currentThread().getName()));
+    b.subscribeGroup(t, "g", (topic, m) -> grouped.add(Thread.currentThread().getName()));
+    join(b.publish(t, Message.of("x")));
+    await().atMost(WAIT).until(() -> got.size() == 1 && grouped.size() == 1);
+    assertThat(made).hasSize(2);
+    assertThat(got.get(0)).isEqualTo(made.get(0).getName());
+    assertThat(grouped.get(0)).isEqualTo(made.get(1).getName());
+    b.close();
+    for (Thread th : made) {
+      th.join(10_000);
+      assertThat(th.isAlive()).as(th.getName()).isFalse();
     }
   }
 }

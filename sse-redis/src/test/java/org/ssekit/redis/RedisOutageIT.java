@@ -81,6 +81,7 @@ class RedisOutageIT {
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> sinks.stream().allMatch(s -> s.data().size() >= 50));
 
+    assertThat(cutOff.health().up()).isTrue();
     proxy.cut();
     int heartbeatsAtCut = comments(sinks.get(0));
     for (int i = 0; i < 100; i++) {
@@ -91,6 +92,21 @@ class RedisOutageIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> comments(sinks.get(0)) >= heartbeatsAtCut + 3);
     assertThat(sinks).noneMatch(RecordingSink::isClosed);
     assertThat(sinks.get(0).data()).hasSize(50);
+    // Health says down while the connection is lost, and a publish through the cut instance is
+    // refused at once (nothing sent, so nothing stored later): not published.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cutOff.health().up());
+    assertThat(cutOff.health().detail()).contains("Redis");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              long start = System.nanoTime();
+              assertThatThrownBy(() -> cutOff.publish(topic, Message.of("refused")).toCompletableFuture().join())
+                  .cause()
+                  .isInstanceOf(RedisException.class)
+                  .hasMessageContaining("not published");
+              assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            });
     // A new subscription cannot be made live without Redis: it fails after the timeout.
     assertThatThrownBy(() -> cutOff.subscribe(topic + "-new", (t, m) -> {}))
         .isInstanceOf(RedisException.class);
@@ -101,6 +117,7 @@ class RedisOutageIT {
       direct.publish(topic, Message.fromEvent(Event.of("after-" + i))).toCompletableFuture().join();
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> sinks.stream().allMatch(s -> s.data().size() >= 200));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cutOff.health().up());
     List<String> ids = direct.history().orElseThrow().readAfter(topic, "0-0", 1000).messages().stream()
         .map(m -> m.id().orElseThrow())
         .collect(Collectors.toList());
@@ -123,7 +140,7 @@ class RedisOutageIT {
                 .build());
     // The publishing instance keeps a short history: most of what the other misses is trimmed.
     RedisBroker direct =
-        closeLater(RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).historyLength(10).build());
+        closeLater(RedisBroker.builder(RedisTests.URL).keyPrefix(prefix).history(10, Duration.ofMinutes(15)).build());
     String topic = "trimmed-" + UUID.randomUUID();
     List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
     closeLater(
