@@ -141,14 +141,14 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
         last = rs.getLong(1);
       }
     }
-    List<Message> batch = new ArrayList<>();
+    List<Rows.Row> batch = new ArrayList<>();
     try (PreparedStatement st = c.prepareStatement(schema.readAfter)) {
       st.setString(1, topic);
       st.setLong(2, last);
       st.setInt(3, BATCH);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          batch.add(Rows.message(rs));
+          batch.add(Rows.row(rs));
         }
       }
     }
@@ -157,16 +157,17 @@ final class GroupMember implements Runnable, Subscriber.Subscription {
       return 0;
     }
     long handledUpTo = last;
-    for (Message m : batch) {
+    for (Rows.Row row : batch) {
       if (!running()) {
         break;
       }
+      Message m = row.message();
       try {
         handler.onMessage(topic, m);
       } catch (RuntimeException e) {
         log.warn("consumer group {} handler of topic {} failed on {}", group, topic, m, e);
       }
-      handledUpTo = Long.parseLong(m.id().orElseThrow());
+      handledUpTo = row.id();
     }
     try (PreparedStatement st = c.prepareStatement(schema.groupAdvance)) {
       st.setLong(1, handledUpTo);

@@ -26,6 +26,7 @@ import org.ssekit.broker.Message;
 import org.ssekit.internal.broker.Backoff;
 import org.ssekit.internal.broker.OutageLog;
 import org.ssekit.broker.Subscriber;
+import org.ssekit.internal.broker.LogCursor;
 
 /**
  * The receiving thread of one broker: owns a dedicated connection that {@code LISTEN}s on the
@@ -64,6 +65,7 @@ final class Listener implements Runnable {
   private @Nullable PGConnection pg;
   private @Nullable PreparedStatement maxId;
   private @Nullable PreparedStatement read;
+  private @Nullable PreparedStatement readChecked;
   private volatile @Nullable Thread thread;
   private long lastTraffic;
 
@@ -86,11 +88,11 @@ final class Listener implements Runnable {
     this.waker = waker;
   }
 
-  /** A subscription: its handler and its position; {@link #lastId} is touched by this thread only. */
+  /** A subscription: its handler and its position; its cursor is touched by this thread only. */
   final class Sub implements Subscriber.Subscription {
     final String topic;
     final Subscriber.MessageHandler handler;
-    long lastId;
+    LogCursor cursor = new LogCursor(0);
     volatile boolean closed;
 
     Sub(String topic, Subscriber.MessageHandler handler) {
@@ -176,7 +178,7 @@ final class Listener implements Runnable {
     st.setString(1, s.topic);
     try (ResultSet rs = st.executeQuery()) {
       rs.next();
-      s.lastId = rs.getLong(1);
+      s.cursor = new LogCursor(rs.getLong(1));
     }
     subs.computeIfAbsent(s.topic, t -> new ArrayList<>()).add(s);
     ready.complete(null);
@@ -266,7 +268,7 @@ final class Listener implements Runnable {
     Message m = null;
     boolean decoded = false;
     for (Sub s : list) {
-      if (s.closed || n.id() <= s.lastId) {
+      if (s.closed || s.cursor.live(n.id(), n.prev(), true) == LogCursor.Step.SKIP) {
         continue;
       }
       if (!decoded) {
@@ -277,8 +279,8 @@ final class Listener implements Runnable {
           log.debug("cannot decode the message inlined in notification {}; reading the row", n.id(), e);
         }
       }
-      if (m != null && n.prev() == s.lastId) {
-        s.lastId = n.id();
+      if (s.cursor.live(n.id(), n.prev(), m != null) == LogCursor.Step.DELIVER) {
+        s.cursor.advance(n.id());
         deliver(s, m);
       } else {
         catchUp(s);
@@ -286,32 +288,78 @@ final class Listener implements Runnable {
     }
   }
 
-  /** Delivers every stored message of {@code s}'s topic after its last delivered id. */
+  /**
+   * Delivers every stored message of {@code s}'s topic after its last delivered id. The first read
+   * also says whether the row at that id is still there: when it was pruned and newer rows follow,
+   * the handler hears of the gap ({@link Subscriber.MessageHandler#onGap}) before them.
+   */
   private void catchUp(Sub s) throws SQLException {
     PreparedStatement st = read;
-    if (st == null) {
+    PreparedStatement checked = readChecked;
+    if (st == null || checked == null) {
       throw new SQLException("not connected", "08003");
     }
+    boolean first = true;
     int n;
     do {
-      List<Message> batch = new ArrayList<>();
-      st.setString(1, s.topic);
-      st.setLong(2, s.lastId);
-      st.setInt(3, READ_BATCH);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          batch.add(Rows.message(rs));
+      List<Rows.Row> batch = new ArrayList<>();
+      boolean retained = false;
+      long from = s.cursor.position();
+      if (first && from > 0) {
+        checked.setString(1, s.topic);
+        checked.setLong(2, from);
+        checked.setString(3, s.topic);
+        checked.setLong(4, from);
+        checked.setLong(5, READ_BATCH);
+        try (ResultSet rs = checked.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getLong(1) == -1) {
+              retained = true;
+            } else {
+              batch.add(Rows.row(rs));
+            }
+          }
+        }
+        batch.sort(java.util.Comparator.comparingLong(Rows.Row::id));
+      } else {
+        st.setString(1, s.topic);
+        st.setLong(2, from);
+        st.setInt(3, READ_BATCH);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            batch.add(Rows.row(rs));
+          }
         }
       }
       n = batch.size();
-      for (Message m : batch) {
+      if (first && s.cursor.isGap(retained, n > 0)) {
+        gap(s);
+      }
+      first = false;
+      for (Rows.Row r : batch) {
         if (s.closed) {
           return;
         }
-        s.lastId = Long.parseLong(m.id().orElseThrow());
-        deliver(s, m);
+        if (s.cursor.advance(r.id())) {
+          deliver(s, r.message());
+        }
       }
     } while (n == READ_BATCH);
+  }
+
+  private void gap(Sub s) {
+    if (s.closed) {
+      return;
+    }
+    log.warn(
+        "messages of topic {} after id {} were pruned from {} before this instance could deliver them"
+            + " (it lagged or was disconnected beyond the history's bounds); its streams missed them",
+        s.topic, s.cursor.position(), schema.table);
+    try {
+      s.handler.onGap(s.topic);
+    } catch (RuntimeException e) {
+      log.warn("handler of topic {} failed on a gap", s.topic, e);
+    }
   }
 
   private void deliver(Sub s, Message m) {
@@ -338,6 +386,7 @@ final class Listener implements Runnable {
       }
       maxId = c.prepareStatement(schema.maxId);
       read = c.prepareStatement(schema.readAfter);
+      readChecked = c.prepareStatement(schema.readAfterChecked);
       for (List<Sub> list : new ArrayList<>(subs.values())) {
         for (Sub s : new ArrayList<>(list)) {
           if (!s.closed) {
@@ -369,6 +418,8 @@ final class Listener implements Runnable {
   private void closeConnection() {
     ConnectionPool.closeQuietly(maxId);
     ConnectionPool.closeQuietly(read);
+    ConnectionPool.closeQuietly(readChecked);
+    readChecked = null;
     ConnectionPool.closeQuietly(conn);
     maxId = null;
     read = null;

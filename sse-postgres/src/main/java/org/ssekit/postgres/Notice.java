@@ -30,7 +30,7 @@ record Notice(long id, long prev, String topic, String raw, int inlineAt) {
    * The part of the payload after {@code <id> <prev>}: the topic, and the message when it fits.
    */
   static String tail(String topic, byte[] payload, String metadataJson) {
-    String head = " " + topic.length() + " " + topic;
+    String head = head(topic);
     int headBytes = utf8Length(head);
     // base64 is 4/3 of the payload; metadata JSON is mostly ASCII but count it exactly
     long inlineBytes = 1 + 4L * ((payload.length + 2) / 3) + 1 + utf8Length(metadataJson);
@@ -38,6 +38,14 @@ record Notice(long id, long prev, String topic, String raw, int inlineAt) {
       return head;
     }
     return head + " " + Base64.getEncoder().encodeToString(payload) + " " + metadataJson;
+  }
+
+  /**
+   * The part of the payload after {@code <id> <prev>} without the message: the listener reads the
+   * row (used for messages that bring their own id, which the notification does not carry).
+   */
+  static String head(String topic) {
+    return " " + topic.length() + " " + topic;
   }
 
   static int utf8Length(String s) {

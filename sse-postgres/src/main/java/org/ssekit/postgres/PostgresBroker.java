@@ -265,12 +265,17 @@ public final class PostgresBroker implements Broker {
 
   /**
    * Queues {@code message} for {@code topic} and returns at once (never blocks on the network).
-   * The stage completes on the writer thread with the message as stored, its id assigned by the
-   * table (an id already on the message is replaced), once the row and its NOTIFY are committed.
+   * The stage completes on the writer thread with the message as stored, once the row and its
+   * NOTIFY are committed: its id assigned by the table (the row id), or the id the message brought,
+   * which must be unique among the topic's retained messages and must not be a decimal number
+   * (the form of row ids).
    * Messages published from one thread are stored and delivered in that order.
    *
-   * @return the stored message; failed with {@link IllegalArgumentException} for a payload or
-   *     topic over the limits, {@link org.ssekit.broker.BrokerClosedException} when closed, {@link IllegalStateException} when the queue is full,
+   * @return the stored message; failed with {@link org.ssekit.broker.DuplicateIdException} when a
+   *     retained message of the topic has the id the message brings, {@link IllegalArgumentException}
+   *     for a payload or topic over the limits or a decimal own id, {@link
+   *     org.ssekit.broker.BrokerClosedException} when closed, {@link IllegalStateException} when the
+   *     queue is full,
    *     {@link TimeoutException} when the database stayed unreachable, or the {@link SQLException}
    */
   @Override
@@ -291,10 +296,16 @@ public final class PostgresBroker implements Broker {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    Optional<String> own = message.id();
+    if (own.isPresent() && isRowId(own.get())) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "message id " + own.get() + " has the form of the ids PostgreSQL assigns (a decimal number); it"
+                  + " could stand for another message of the history: give the message another id, or none"));
+    }
     String meta = MetadataCodec.encode(message.metadata());
-    Writer.Pending p =
-        new Writer.Pending(
-            topic, message, meta, Notice.tail(topic, message.payload(), meta), System.nanoTime() + timeoutNanos);
+    String tail = own.isPresent() ? Notice.head(topic) : Notice.tail(topic, message.payload(), meta);
+    Writer.Pending p = new Writer.Pending(topic, message, meta, tail, System.nanoTime() + timeoutNanos);
     if (!writer.offer(p)) {
       return CompletableFuture.failedFuture(new IllegalStateException("publish queue of " + schema.table + " is full"));
     }
@@ -302,6 +313,20 @@ public final class PostgresBroker implements Broker {
       p.future.completeExceptionally(closed.exception());
     }
     return p.future;
+  }
+
+  /** Whether {@code id} has the form of a row id: ASCII digits only. */
+  static boolean isRowId(String id) {
+    if (id.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkTopic(String topic) {

@@ -31,7 +31,7 @@ final class PostgresEventLog implements EventLog {
 
   /**
    * Appends like {@link PostgresBroker#publish} and waits for the commit. The table assigns the
-   * id: an id already on {@code message} is replaced.
+   * id, unless the message brings one (unique in the topic, not a decimal number).
    */
   @Override
   public Message append(String topic, Message message) {
@@ -49,19 +49,30 @@ final class PostgresEventLog implements EventLog {
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {
     Checks.readAfter(topic, lastEventId, limit);
-    long last;
-    try {
-      last = Long.parseLong(lastEventId);
-    } catch (NumberFormatException e) {
-      last = -1; // not one of ours: a gap
-    }
-    long lastId = last;
     try {
       return pool.run(
           c -> {
+            long lastId = -1; // -1: not in this history, a gap
+            if (PostgresBroker.isRowId(lastEventId)) {
+              try {
+                lastId = Long.parseLong(lastEventId);
+              } catch (NumberFormatException e) {
+                lastId = -1;
+              }
+            } else {
+              try (PreparedStatement st = c.prepareStatement(schema.ownIdRow)) {
+                st.setString(1, topic);
+                st.setString(2, lastEventId);
+                try (ResultSet rs = st.executeQuery()) {
+                  if (rs.next()) {
+                    lastId = rs.getLong(1);
+                  }
+                }
+              }
+            }
             if (lastId > 0) {
               boolean found = false;
-              List<Message> after = new ArrayList<>();
+              List<Rows.Row> after = new ArrayList<>();
               try (PreparedStatement st = c.prepareStatement(schema.readAfterChecked)) {
                 st.setString(1, topic);
                 st.setLong(2, lastId);
@@ -73,14 +84,16 @@ final class PostgresEventLog implements EventLog {
                     if (rs.getLong(1) == -1) {
                       found = true;
                     } else {
-                      after.add(Rows.message(rs));
+                      after.add(Rows.row(rs));
                     }
                   }
                 }
               }
-              after.sort(Comparator.comparingLong(m -> Long.parseLong(m.id().orElseThrow())));
+              after.sort(Comparator.comparingLong(Rows.Row::id));
               if (found && after.size() <= limit) {
-                return new Replay(after, true);
+                List<Message> messages = new ArrayList<>(after.size());
+                after.forEach(r -> messages.add(r.message()));
+                return new Replay(messages, true);
               }
             }
             List<Message> newest = new ArrayList<>();

@@ -7,12 +7,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.Message;
 
-/** Maps rows of {@code (id, payload, metadata)} to messages. */
+/**
+ * Maps rows of {@code (id, payload, metadata, own_id)} to messages: the message id is the row's
+ * own id when the message brought one, else the row id.
+ */
 final class Rows {
 
   private static final Logger log = LoggerFactory.getLogger(Rows.class);
 
   private Rows() {}
+
+  /** A row: its id (the position in the log) and its message. */
+  record Row(long id, Message message) {}
+
+  /** The current row. */
+  static Row row(ResultSet rs) throws SQLException {
+    return new Row(rs.getLong(1), message(rs));
+  }
 
   /** The message of the current row, with its id. */
   static Message message(ResultSet rs) throws SQLException {
@@ -27,6 +38,8 @@ final class Rows {
         log.warn("row {} has metadata that is not a JSON object of strings; delivering it without", id, e);
       }
     }
-    return Message.of(payload == null ? new byte[0] : payload, metadata).withId(Long.toString(id));
+    String own = rs.getString(4);
+    return Message.of(payload == null ? new byte[0] : payload, metadata)
+        .withId(own != null ? own : Long.toString(id));
   }
 }

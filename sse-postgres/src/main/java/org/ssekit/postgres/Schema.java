@@ -31,6 +31,7 @@ final class Schema {
   final String readAfter;
   final String readAfterChecked;
   final String newest;
+  final String ownIdRow;
   final String pruneAge;
   final String trim;
 
@@ -54,8 +55,9 @@ final class Schema {
     int qualified = hash(dbSchema + "." + table);
     channel = table + "_" + String.format(java.util.Locale.ROOT, "%08x", qualified);
     lockClass = qualified;
-    // Parameters: topics, payloads, metadata, notification tails (one array element per message, in
-    // publish order), the lock class, the sorted distinct topic lock keys, the channel.
+    // Parameters: topics, payloads, metadata, notification tails, own ids (null for none; one array
+    // element per message, in publish order), the lock class, the sorted distinct topic lock keys,
+    // the channel.
     // The INSERT reads its rows through a join with the aggregate of the lock calls, so every lock
     // is held before the first id is drawn; ids are drawn in publish order (ORDER BY n, volatile
     // defaults are computed after the sort). "prev" (the topic's newest id before this row) comes
@@ -63,14 +65,14 @@ final class Schema {
     // then it is too low, and the listener merely reads the rows instead of trusting the inline
     // message. The NOTIFYs are issued in id order.
     append =
-        "WITH input AS (SELECT * FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[])"
-            + " WITH ORDINALITY AS u(topic, payload, metadata, tail, n)),"
+        "WITH input AS (SELECT * FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[])"
+            + " WITH ORDINALITY AS u(topic, payload, metadata, tail, own_id, n)),"
             + " locked AS (SELECT count(*) AS locks FROM"
             + " (SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int4[]) AS k) AS l),"
             + " prev AS (SELECT d.topic, (SELECT coalesce(max(e.id), 0) FROM " + table + " e"
             + " WHERE e.topic = d.topic) AS id FROM (SELECT DISTINCT topic FROM input) AS d),"
-            + " ins AS (INSERT INTO " + table + " (topic, payload, metadata)"
-            + " SELECT i.topic, i.payload, i.metadata FROM input i CROSS JOIN locked ORDER BY i.n"
+            + " ins AS (INSERT INTO " + table + " (topic, payload, metadata, own_id)"
+            + " SELECT i.topic, i.payload, i.metadata, i.own_id FROM input i CROSS JOIN locked ORDER BY i.n"
             + " RETURNING id, topic),"
             + " numbered AS (SELECT id, topic, row_number() OVER (ORDER BY id) AS n,"
             + " lag(id) OVER (PARTITION BY topic ORDER BY id) AS before FROM ins)"
@@ -84,15 +86,16 @@ final class Schema {
     groupAdvance = "UPDATE " + groups + " SET last_id = ? WHERE grp = ? AND topic = ?";
     maxId = "SELECT coalesce(max(id), 0) FROM " + table + " WHERE topic = ?";
     readAfter =
-        "SELECT id, payload, metadata FROM " + table + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?";
+        "SELECT id, payload, metadata, own_id FROM " + table + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?";
     // one statement, one snapshot: whether the id is there, and what follows it
     readAfterChecked =
-        "SELECT -1::bigint AS id, NULL::bytea AS payload, NULL::text AS metadata"
+        "SELECT -1::bigint AS id, NULL::bytea AS payload, NULL::text AS metadata, NULL::text AS own_id"
             + " WHERE EXISTS (SELECT 1 FROM " + table + " WHERE topic = ? AND id = ?)"
-            + " UNION ALL (SELECT id, payload, metadata FROM " + table
+            + " UNION ALL (SELECT id, payload, metadata, own_id FROM " + table
             + " WHERE topic = ? AND id > ? ORDER BY id LIMIT ?)";
     newest =
-        "SELECT id, payload, metadata FROM " + table + " WHERE topic = ? ORDER BY id DESC LIMIT ?";
+        "SELECT id, payload, metadata, own_id FROM " + table + " WHERE topic = ? ORDER BY id DESC LIMIT ?";
+    ownIdRow = "SELECT id FROM " + table + " WHERE topic = ? AND own_id = ?";
     pruneAge = "DELETE FROM " + table + " WHERE created_at < now() - make_interval(secs => ?)";
     trim =
         "DELETE FROM " + table + " WHERE topic = ? AND id <= (SELECT id FROM " + table
@@ -112,6 +115,11 @@ final class Schema {
               + " payload bytea NOT NULL, metadata text NOT NULL DEFAULT '{}',"
               + " created_at timestamptz NOT NULL DEFAULT now())");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_topic_id ON " + table + " (topic, id)");
+      // ids that messages bring: unique per topic among the retained rows (tables of 0.1 lack it)
+      s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS own_id text");
+      s.execute(
+          "CREATE UNIQUE INDEX IF NOT EXISTS " + table + "_topic_own_id ON " + table
+              + " (topic, own_id) WHERE own_id IS NOT NULL");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_created_at ON " + table + " USING brin (created_at)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS " + groups + " (grp text NOT NULL, topic text NOT NULL,"

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ssekit.broker.BrokerClosedException;
+import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
 import org.ssekit.internal.broker.Backoff;
 import org.ssekit.internal.broker.OutageLog;
@@ -44,6 +45,7 @@ final class Writer implements Runnable {
   /** A batch stops growing once its payloads reach this many bytes. */
   private static final long BATCH_BYTES = 4L << 20;
   private static final Object STOP = new Object();
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /** One queued publish. */
   static final class Pending {
@@ -223,7 +225,7 @@ final class Writer implements Runnable {
         for (int i = 0; i < batch.size(); i++) {
           Pending p = batch.get(i);
           written.add(p.topic);
-          p.future.complete(p.message.withId(Long.toString(ids[i])));
+          p.future.complete(p.message.id().isPresent() ? p.message : p.message.withId(Long.toString(ids[i])));
         }
         batch.clear();
       } catch (SQLException e) {
@@ -240,7 +242,11 @@ final class Writer implements Runnable {
           continue; // reconnect and retry what was not committed
         }
         if (batch.size() == 1) {
-          batch.get(0).future.completeExceptionally(e);
+          Pending p = batch.get(0);
+          p.future.completeExceptionally(
+              UNIQUE_VIOLATION.equals(e.getSQLState()) && p.message.id().isPresent()
+                  ? new DuplicateIdException(p.topic, p.message.id().get())
+                  : e);
           batch.clear();
         } else {
           // one bad message must not fail the others: retry them one by one
@@ -267,6 +273,7 @@ final class Writer implements Runnable {
     byte[][] payloads = new byte[n][];
     String[] metadata = new String[n];
     String[] tails = new String[n];
+    String[] own = new String[n];
     TreeSet<Integer> keys = new TreeSet<>();
     for (int i = 0; i < n; i++) {
       Pending p = batch.get(i);
@@ -274,16 +281,18 @@ final class Writer implements Runnable {
       payloads[i] = p.message.payload();
       metadata[i] = p.metadataJson;
       tails[i] = p.tail;
+      own[i] = p.message.id().orElse(null);
       keys.add(Schema.topicKey(p.topic));
     }
     append.setArray(1, c.createArrayOf("text", topics));
     append.setArray(2, c.createArrayOf("bytea", payloads));
     append.setArray(3, c.createArrayOf("text", metadata));
     append.setArray(4, c.createArrayOf("text", tails));
-    append.setInt(5, schema.lockClass);
+    append.setArray(5, c.createArrayOf("text", own));
+    append.setInt(6, schema.lockClass);
     // ascending key order: two instances never wait for each other's locks in a cycle
-    append.setArray(6, c.createArrayOf("int4", keys.toArray(new Integer[0])));
-    append.setString(7, schema.channel);
+    append.setArray(7, c.createArrayOf("int4", keys.toArray(new Integer[0])));
+    append.setString(8, schema.channel);
     long[] ids = new long[n];
     int found = 0;
     try (ResultSet rs = append.executeQuery()) {

@@ -268,9 +268,18 @@ class PostgresBrokerIT {
     String t = topic("append");
     List<Message> got = record(b, t);
     Message m = a.history().orElseThrow().append(t, Message.of("appended").withId("client-chosen"));
-    assertThat(m.id()).isPresent().get().isNotEqualTo("client-chosen");
+    assertThat(m.id()).contains("client-chosen"); // a unique id the message brings is kept
     await().atMost(WAIT).until(() -> got.size() == 1);
     assertThat(got).containsExactly(m);
+    assertThatThrownBy(() -> a.publish(t, Message.of("again").withId("client-chosen")).toCompletableFuture().join())
+        .cause()
+        .isInstanceOf(org.ssekit.broker.DuplicateIdException.class);
+    assertThatThrownBy(() -> a.publish(t, Message.of("alias").withId("17")).toCompletableFuture().join())
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class);
+    Message next = join(a.publish(t, Message.of("next")));
+    assertThat(a.history().orElseThrow().readAfter(t, "client-chosen", 10))
+        .isEqualTo(new EventLog.Replay(List.of(next), true));
   }
 
   @Test
