@@ -39,7 +39,7 @@ class MercureClusterIT {
   static Stream<Arguments> brokers() {
     return Stream.of(
         Arguments.of("Redis", 6379, (Supplier<Broker>) () -> RedisBroker.create("redis://127.0.0.1:6379")),
-        Arguments.of("NATS", 4222, (Supplier<Broker>) () -> NatsBroker.connect("nats://127.0.0.1:4222")),
+        Arguments.of("NATS", 4222, (Supplier<Broker>) () -> NatsBroker.create("nats://127.0.0.1:4222")),
         Arguments.of("PostgreSQL", 5432, (Supplier<Broker>) () -> PostgresBroker.create("postgresql://postgres@127.0.0.1:5432/test")));
   }
 

@@ -282,7 +282,7 @@ public final class Main {
       return RedisBroker.create(url);
     }
     if (url.startsWith("nats://") || url.startsWith("tls://")) {
-      return NatsBroker.connect(url);
+      return NatsBroker.create(url);
     }
     if (url.startsWith("postgresql://") || url.startsWith("postgres://") || url.startsWith("jdbc:postgresql:")) {
       return PostgresBroker.create(url);
