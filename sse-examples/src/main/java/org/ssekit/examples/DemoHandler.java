@@ -45,6 +45,11 @@ final class DemoHandler extends Handler.Wrapper {
    */
   static final class ServerErrors extends ErrorHandler {
     @Override
+    public boolean errorPageForMethod(String method) {
+      return true;
+    }
+
+    @Override
     protected void generateResponse(
         Request request, Response response, int code, String message, Throwable cause, Callback callback) {
       response.getHeaders().put(NOSNIFF);

@@ -20,6 +20,12 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JsonErrors extends ErrorHandler {
 
+  /** Every method gets the JSON body (Jetty's default writes one for GET, POST and HEAD only). */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateAcceptableResponse(
       ServletContextRequest baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message)
