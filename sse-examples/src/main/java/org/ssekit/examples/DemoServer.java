@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +37,22 @@ final class DemoServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
 
+  /** The name prefix of the HTTP server's pool threads. */
+  static final String POOL_NAME = "ssekit-examples-http";
+
+  static final int MAX_THREADS = 200;
+  static final int MIN_THREADS = 8;
+  /** How long an idle pool thread stays. */
+  static final Duration POOL_IDLE = Duration.ofSeconds(5);
+  /** A connection that sends nothing for this long is closed (streams get heartbeats within it). */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The slowest request body accepted, in bytes per second. */
+  static final long MIN_REQUEST_RATE = 256;
+  /** Open streams per client address (a browser with a few tabs needs a handful). */
+  static final int STREAMS_PER_ADDRESS = 32;
+  /** Open streams in all. */
+  static final int MAX_STREAMS = 10_000;
+
   private final Server server;
   private final ServerConnector connector;
   private final Hub hub;
@@ -44,10 +63,19 @@ final class DemoServer implements AutoCloseable {
   private final SseRouter router;
   private final Broker broker;
 
-  private DemoServer(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
+  /** The hub's heartbeat period: how soon a vanished client is noticed at the latest (twice it). */
+  static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+  private DemoServer(Options options, @Nullable String publishToken, Duration samplePeriod, Duration heartbeat)
+      throws Exception {
     this.broker = Brokers.open(options.broker(), options.brokerPrefix());
-    this.hub = Hub.builder().broker(broker).retry(Duration.ofSeconds(2)).build();
-    SseRouter.Builder rb = SseRouter.builder().hub(hub);
+    this.hub = Hub.builder().broker(broker).retry(Duration.ofSeconds(2)).heartbeat(heartbeat).build();
+    SseRouter.Builder rb =
+        SseRouter.builder()
+            .hub(hub)
+            .maxStreams(MAX_STREAMS)
+            .maxStreamsPerClient(STREAMS_PER_ADDRESS)
+            .publishReadTimeout(AsyncBody.TIMEOUT);
     if (publishToken != null && !publishToken.isBlank()) {
       rb.publishToken(publishToken);
     }
@@ -55,13 +83,23 @@ final class DemoServer implements AutoCloseable {
     Templates templates = Templates.precompiled();
     Clock clock = Clock.systemUTC();
 
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName("ssekit-examples-http");
+    // A burst of container callbacks (a disconnect storm: every failed write completes its
+    // response on a pool thread) grows the pool to its maximum in a moment. Jetty's default
+    // evicts one idle thread per minute, which kept ~190 idle threads for hours: let idle
+    // threads leave after a few seconds, all at once.
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, (int) POOL_IDLE.toMillis());
+    threads.setName(POOL_NAME);
+    threads.setMaxEvictCount(MAX_THREADS);
     server = new Server(threads);
     server.setStopTimeout(2_000);
-    connector = new ServerConnector(server);
+    server.setErrorHandler(new DemoHandler.ServerErrors());
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false); // no "Server: Jetty(12.x)"
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(options.host());
     connector.setPort(options.port());
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
 
     ServletContextHandler context = new ServletContextHandler();
@@ -101,7 +139,10 @@ final class DemoServer implements AutoCloseable {
     api.setAsyncSupported(true);
     context.addServlet(api, "/api/topics/*");
 
-    server.setHandler(context);
+    context.setErrorHandler(new JsonErrors());
+    // request bodies must arrive at MIN_REQUEST_RATE or faster (streams send slowly on purpose:
+    // no minimum for responses)
+    server.setHandler(new DemoHandler(new StatisticsHandler.MinimumDataRateHandler(context, MIN_REQUEST_RATE, 0)));
     try {
       server.start();
     } catch (Exception e) {
@@ -119,7 +160,13 @@ final class DemoServer implements AutoCloseable {
    * @throws Exception if Jetty cannot start (e.g. the port is taken)
    */
   static DemoServer start(Options options, @Nullable String publishToken, Duration samplePeriod) throws Exception {
-    return new DemoServer(options, publishToken, samplePeriod);
+    return new DemoServer(options, publishToken, samplePeriod, HEARTBEAT);
+  }
+
+  /** {@link #start(Options, String, Duration)} with another heartbeat period (for tests). */
+  static DemoServer start(Options options, @Nullable String publishToken, Duration samplePeriod, Duration heartbeat)
+      throws Exception {
+    return new DemoServer(options, publishToken, samplePeriod, heartbeat);
   }
 
   /** The port the server listens on. */

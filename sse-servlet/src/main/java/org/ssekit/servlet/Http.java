@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.ssekit.InitialResponse;
 
 /** Small HTTP helpers shared by the servlets. Stateless. */
@@ -111,6 +112,76 @@ final class Http {
       }
     }
     return zero;
+  }
+
+  /**
+   * The longest topic the servlets accept (in UTF-16 code units), whatever the broker: a longer one
+   * answers 400 up front instead of a broker error (PostgreSQL's NOTIFY payload and NATS subjects
+   * have limits of a few KB).
+   */
+  static final int MAX_TOPIC_LENGTH = 200;
+
+  /**
+   * Checks a topic computed from a request: 1 to {@value #MAX_TOPIC_LENGTH} characters, no control
+   * character (C0, DEL, C1) and no unpaired surrogate.
+   *
+   * @throws IllegalArgumentException saying what is wrong, without echoing the topic
+   */
+  static void checkTopic(String topic) {
+    int n = topic.length();
+    if (n == 0) {
+      throw new IllegalArgumentException("the topic is empty");
+    }
+    if (n > MAX_TOPIC_LENGTH) {
+      throw new IllegalArgumentException(
+          "the topic has " + n + " characters; at most " + MAX_TOPIC_LENGTH + " are allowed");
+    }
+    for (int i = 0; i < n; i++) {
+      char c = topic.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException("the topic contains a control character at " + i);
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(topic.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("the topic contains an unpaired surrogate at " + i);
+      }
+    }
+  }
+
+  /**
+   * True if {@code contentType} is the media type {@code application/json} (any case, with
+   * parameters), and its charset, if named, is UTF-8. Only the exact type counts: {@code
+   * application/jsonp} or {@code application/json-evil} do not.
+   */
+  static boolean isJson(@Nullable String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    if (!type.equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    if (semi < 0) {
+      return true;
+    }
+    for (String param : contentType.substring(semi + 1).split(";")) {
+      int eq = param.indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      if (param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+        String cs = param.substring(eq + 1).trim();
+        if (cs.length() >= 2 && cs.startsWith("\"") && cs.endsWith("\"")) {
+          cs = cs.substring(1, cs.length() - 1);
+        }
+        if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Writes {@code {"error": message}} with {@code status}. */

@@ -1,14 +1,17 @@
 package org.ssekit.servlet;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
@@ -16,12 +19,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,12 +53,9 @@ final class PublishServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(PublishServlet.class);
-  private static final ObjectMapper STRICT =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-  private static final long BODY_TIMEOUT_MILLIS = 30_000;
+  /** Streaming parser and generator factory: duplicate keys are an error at any depth. */
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final transient SseRouter router;
   private final transient PathTemplate template;
@@ -85,12 +90,11 @@ final class PublishServlet extends HttpServlet {
       Http.error(resp, HttpServletResponse.SC_UNAUTHORIZED, "a valid bearer token is required");
       return;
     }
-    String type = req.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+    if (!Http.isJson(req.getContentType())) {
       // also forces a CORS preflight for cross-origin publishers: no simple-request form posts
       Http.closeConnection(req, resp);
       router.publishRejected(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
-      Http.error(resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+      Http.error(resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json (UTF-8)");
       return;
     }
     int max = router.maxPublishBytes();
@@ -103,15 +107,19 @@ final class PublishServlet extends HttpServlet {
     String topicName;
     try {
       topicName = topic.apply(params.get());
+      Http.checkTopic(topicName);
     } catch (IllegalArgumentException e) {
+      Http.closeConnection(req, resp);
       router.publishRejected(HttpServletResponse.SC_BAD_REQUEST);
-      Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for " + path + ": " + e.getMessage());
+      Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for this path: " + e.getMessage());
       return;
     }
     AsyncContext async = req.startAsync();
-    async.setTimeout(BODY_TIMEOUT_MILLIS);
+    async.setTimeout(router.publishReadTimeout().toMillis());
     ServletInputStream in = req.getInputStream();
-    in.setReadListener(new Body(async, req, in, resp, topicName, max));
+    Body body = new Body(async, req, in, resp, topicName, max);
+    async.addListener(body);
+    in.setReadListener(body);
   }
 
   private boolean authorized(HttpServletRequest req) {
@@ -135,8 +143,11 @@ final class PublishServlet extends HttpServlet {
     }
   }
 
-  /** Reads one request body without blocking, then validates and publishes it. */
-  private final class Body implements ReadListener {
+  /**
+   * Reads one request body without blocking, then validates and publishes it. Every way the
+   * request can end (read, refused, failed read, timeout) answers once, with JSON.
+   */
+  private final class Body implements ReadListener, AsyncListener {
     private final AsyncContext async;
     private final HttpServletRequest req;
     private final ServletInputStream in;
@@ -146,6 +157,7 @@ final class PublishServlet extends HttpServlet {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] chunk = new byte[4096];
     private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile boolean bodyRead;
 
     Body(
         AsyncContext async,
@@ -183,11 +195,22 @@ final class PublishServlet extends HttpServlet {
       if (answered.get()) {
         return;
       }
+      bodyRead = true;
       List<Event> events;
       try {
         events = parse(body.toByteArray());
       } catch (BadRequest e) {
         answer(HttpServletResponse.SC_BAD_REQUEST, error(e.getMessage()));
+        return;
+      }
+      int maxEvents = router.maxPublishEvents();
+      if (events.size() > maxEvents) {
+        // more than a stream's queue may take at once: the slow-consumer policy would cut
+        // readers that keep up; refuse it whole instead
+        answer(
+            HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+            error("a batch of " + events.size() + " events is more than the " + maxEvents
+                + " one publish may carry (maxPublishEvents): split it"));
         return;
       }
       List<CompletableFuture<Message>> stages = new ArrayList<>(events.size());
@@ -235,17 +258,43 @@ final class PublishServlet extends HttpServlet {
       answer(HttpServletResponse.SC_ACCEPTED, ok);
     }
 
+    /** The body could not be read: malformed chunked framing, a truncated body, a reset. */
     @Override
     public void onError(Throwable t) {
-      log.debug("reading a publish body failed", t);
-      if (answered.compareAndSet(false, true)) {
-        try {
-          async.complete();
-        } catch (RuntimeException e) {
-          log.debug("completing a failed publish request failed", e);
-        }
-      }
+      log.debug("400 for a publish body that could not be read: {}", String.valueOf(t));
+      Http.closeConnection(req, resp);
+      answer(HttpServletResponse.SC_BAD_REQUEST, error("the request body could not be read (truncated or malformed framing)"));
     }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      if (bodyRead) {
+        // the broker has not answered yet: say so, the events may or may not be stored
+        answer(
+            HttpServletResponse.SC_GATEWAY_TIMEOUT,
+            error("the broker did not confirm the publish within " + router.publishReadTimeout().toMillis()
+                + " ms: the events may or may not have been published"));
+        return;
+      }
+      log.debug("408 for a publish body not read within {}", router.publishReadTimeout());
+      Http.closeConnection(req, resp);
+      answer(
+          HttpServletResponse.SC_REQUEST_TIMEOUT,
+          error("the request body did not arrive within " + router.publishReadTimeout().toMillis() + " ms"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      onError(event.getThrowable() == null ? new IOException("async error") : event.getThrowable());
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      answered.set(true);
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
 
     private void answer(int status, ObjectNode json) {
       if (!answered.compareAndSet(false, true)) {
@@ -256,8 +305,8 @@ final class PublishServlet extends HttpServlet {
       }
       try {
         Http.json(resp, status, json);
-      } catch (IOException e) {
-        log.debug("cannot answer a publish request", e);
+      } catch (IOException | RuntimeException e) {
+        log.debug("cannot answer a publish request (the client is gone?): {}", e.toString());
       } finally {
         try {
           async.complete();
@@ -280,65 +329,110 @@ final class PublishServlet extends HttpServlet {
     return String.valueOf(c.getMessage());
   }
 
-  /** Parses and validates the whole body; throws before anything is published. */
+  /**
+   * Parses and validates the whole body; throws before anything is published. The body must be
+   * strict UTF-8 (an overlong or otherwise malformed sequence is refused, not decoded); {@code data}
+   * that is not a string is published as its JSON text, with numbers exactly as sent (never
+   * re-rendered through a double); ids must be non-empty and distinct within a batch.
+   */
   static List<Event> parse(byte[] body) throws BadRequest {
-    JsonNode root;
-    try {
-      root = STRICT.readTree(body);
+    String text = utf8(body);
+    List<Event> events = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(text)) {
+      JsonToken root = p.nextToken();
+      if (root == null) {
+        throw new BadRequest("empty body: expected an event object or an array of them");
+      }
+      Map<String, Integer> ids = new HashMap<>();
+      if (root == JsonToken.START_ARRAY) {
+        int i = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (t == null) {
+            throw new BadRequest("malformed JSON: the array is not closed");
+          }
+          events.add(event(p, t, "[" + i + "].", i, ids));
+          i++;
+        }
+        if (i == 0) {
+          throw new BadRequest("empty array: expected at least one event");
+        }
+      } else {
+        events.add(event(p, root, "", 0, ids));
+      }
+      if (p.nextToken() != null) {
+        throw new BadRequest("malformed JSON: trailing content after the " + (root == JsonToken.START_ARRAY ? "array" : "event"));
+      }
     } catch (JsonProcessingException e) {
       throw new BadRequest("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new BadRequest("unreadable body: " + e.getMessage());
     }
-    if (root == null || root.isMissingNode()) {
-      throw new BadRequest("empty body: expected an event object or an array of them");
-    }
-    List<Event> events = new ArrayList<>();
-    if (root.isArray()) {
-      if (root.isEmpty()) {
-        throw new BadRequest("empty array: expected at least one event");
-      }
-      for (int i = 0; i < root.size(); i++) {
-        events.add(event(root.get(i), "[" + i + "]."));
-      }
-    } else {
-      events.add(event(root, ""));
-    }
     return events;
   }
 
-  private static Event event(JsonNode node, String where) throws BadRequest {
-    if (!node.isObject()) {
+  /** Decodes {@code body} as strict UTF-8. */
+  private static String utf8(byte[] body) throws BadRequest {
+    CharsetDecoder d =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult r = d.decode(in, out, true);
+    if (r.isUnderflow()) {
+      r = d.flush(out);
+    }
+    if (r.isError()) {
+      throw new BadRequest("the body is not valid UTF-8 (byte offset " + in.position() + ")");
+    }
+    out.flip();
+    return out.toString();
+  }
+
+  private static Event event(JsonParser p, JsonToken start, String where, int index, Map<String, Integer> ids)
+      throws IOException, BadRequest {
+    if (start != JsonToken.START_OBJECT) {
       throw new BadRequest((where.isEmpty() ? "body" : where.substring(0, where.length() - 1))
           + " must be a JSON object with at least \"data\"");
     }
     Event.Builder b = Event.builder();
     boolean hasData = false;
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      String name = f.getKey();
-      JsonNode v = f.getValue();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
       try {
         switch (name) {
           case "data":
-            if (v.isNull()) {
+            if (v == JsonToken.VALUE_NULL) {
               throw new BadRequest(where + "data must not be null");
             }
-            b.data(v.isTextual() ? v.textValue() : v.toString());
+            b.data(v == JsonToken.VALUE_STRING ? p.getText() : jsonText(p));
             hasData = true;
             break;
           case "event":
-            b.name(text(v, where + name));
+            b.name(text(p, v, where + name));
             break;
           case "id":
-            b.id(text(v, where + name));
+            String id = text(p, v, where + name);
+            if (id.isEmpty()) {
+              // on the wire "id:" with no value resets the client's last event id
+              throw new BadRequest(where + "id must not be empty (an empty id resets the client's last event id)");
+            }
+            Integer first = ids.putIfAbsent(id, index);
+            if (first != null) {
+              throw new BadRequest(where + "id repeats the id of [" + first + "]: ids in a batch must be distinct");
+            }
+            b.id(id);
             break;
           case "retry":
-            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            if (v != JsonToken.VALUE_NUMBER_INT
+                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || p.getLongValue() < 0) {
               throw new BadRequest(where + "retry must be a non-negative integer (milliseconds)");
             }
-            b.retry(v.longValue());
+            b.retry(p.getLongValue());
             break;
           default:
             throw new BadRequest(
@@ -354,11 +448,51 @@ final class PublishServlet extends HttpServlet {
     return b.build();
   }
 
-  private static String text(JsonNode v, String field) throws BadRequest {
-    if (!v.isTextual()) {
+  /**
+   * The current value (a number, boolean, object or array) as compact JSON text; numbers are
+   * copied as their source text.
+   */
+  private static String jsonText(JsonParser p) throws IOException {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(w)) {
+      int depth = 0;
+      JsonToken t = p.currentToken();
+      while (true) {
+        switch (t) {
+          case VALUE_NUMBER_INT:
+          case VALUE_NUMBER_FLOAT:
+            g.writeNumber(p.getText());
+            break;
+          case START_OBJECT:
+          case START_ARRAY:
+            depth++;
+            g.copyCurrentEvent(p);
+            break;
+          case END_OBJECT:
+          case END_ARRAY:
+            depth--;
+            g.copyCurrentEvent(p);
+            break;
+          default:
+            g.copyCurrentEvent(p);
+        }
+        if (depth == 0) {
+          break;
+        }
+        t = p.nextToken();
+        if (t == null) {
+          throw new JsonParseException(p, "unexpected end of input in data");
+        }
+      }
+    }
+    return w.toString();
+  }
+
+  private static String text(JsonParser p, JsonToken v, String field) throws IOException, BadRequest {
+    if (v != JsonToken.VALUE_STRING) {
       throw new BadRequest(field + " must be a string");
     }
-    return v.textValue();
+    return p.getText();
   }
 
   /** A client error in a publish body; its message is sent back. */

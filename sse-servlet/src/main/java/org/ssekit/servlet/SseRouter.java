@@ -76,6 +76,8 @@ public final class SseRouter implements AutoCloseable {
   private final int maxLastEventIdLength;
   private final byte @Nullable [] publishToken;
   private final int maxPublishBytes;
+  private final int maxPublishEvents;
+  private final Duration publishReadTimeout;
   private final @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
   private final Duration shutdownTimeout;
   private final WriteDispatcher dispatcher;
@@ -130,6 +132,8 @@ public final class SseRouter implements AutoCloseable {
     this.maxLastEventIdLength = b.maxLastEventIdLength;
     this.publishToken = b.publishToken == null ? null : b.publishToken.getBytes(StandardCharsets.UTF_8);
     this.maxPublishBytes = b.maxPublishBytes;
+    this.maxPublishEvents = b.maxPublishEvents;
+    this.publishReadTimeout = b.publishReadTimeout;
     this.customizer = b.customizer;
     this.shutdownTimeout = b.shutdownTimeout;
     this.dispatcher = new WriteDispatcher(b.writeConcurrency);
@@ -507,6 +511,14 @@ public final class SseRouter implements AutoCloseable {
     return maxPublishBytes;
   }
 
+  int maxPublishEvents() {
+    return maxPublishEvents;
+  }
+
+  Duration publishReadTimeout() {
+    return publishReadTimeout;
+  }
+
   /**
    * The transport-neutral view of {@code req}. It outlives the request (the container recycles
    * that), so it holds the container's strings, not the request; see {@link StreamRequest} for
@@ -514,6 +526,7 @@ public final class SseRouter implements AutoCloseable {
    *
    * @param pathParams name/value pairs from {@link PathTemplate#matchPairs}
    * @param remoteAddress {@code req.getRemoteAddr()}, which the caller already has
+   * @throws Query.MalformedQueryException if the query string is malformed (a client error)
    */
   StreamRequest streamRequest(
       HttpServletRequest req,
@@ -525,15 +538,12 @@ public final class SseRouter implements AutoCloseable {
     for (int i = 0; i < pathParams.length; i += 2) {
       b.pathParam(pathParams[i], pathParams[i + 1]);
     }
-    // a GET's parameters are its query's (form bodies count for POST only), so a request without
-    // a query string skips the container's parameter parsing altogether
-    boolean query = req.getQueryString() != null;
-    if (query) {
-      for (Map.Entry<String, String[]> e : req.getParameterMap().entrySet()) {
-        for (String v : e.getValue()) {
-          b.queryParam(e.getKey(), v);
-        }
-      }
+    // a GET's parameters are its query's (form bodies count for POST only); parsed strictly here,
+    // not by the container, so a malformed query is the same 400 on every container
+    String rawQuery = req.getQueryString();
+    List<String> query = rawQuery == null ? List.of() : Query.parse(rawQuery);
+    for (int i = 0; i < query.size(); i += 2) {
+      b.queryParam(query.get(i), query.get(i + 1));
     }
     Enumeration<String> names = req.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
@@ -560,12 +570,18 @@ public final class SseRouter implements AutoCloseable {
    * lastEventId} query parameter. Too long or containing NUL, CR or LF counts as none (logged
    * once per router at WARN, then at DEBUG).
    *
-   * @param query whether the request has a query string (else its parameters are not parsed)
+   * @param query the parsed query, name/value pairs ({@link Query#parse})
    */
-  @Nullable String lastEventId(HttpServletRequest req, boolean query) {
+  @Nullable String lastEventId(HttpServletRequest req, List<String> query) {
     String v = req.getHeader("Last-Event-ID");
-    if ((v == null || v.isEmpty()) && query) {
-      v = req.getParameter("lastEventId");
+    if (v == null || v.isEmpty()) {
+      v = null;
+      for (int i = 0; i < query.size(); i += 2) {
+        if (query.get(i).equals("lastEventId")) {
+          v = query.get(i + 1);
+          break;
+        }
+      }
     }
     if (v == null || v.isEmpty()) {
       return null;
@@ -617,6 +633,8 @@ public final class SseRouter implements AutoCloseable {
     private int maxLastEventIdLength = 256;
     private @Nullable String publishToken;
     private int maxPublishBytes = 64 * 1024;
+    private int maxPublishEvents = 512;
+    private Duration publishReadTimeout = Duration.ofSeconds(30);
     private @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private int writeConcurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -747,8 +765,39 @@ public final class SseRouter implements AutoCloseable {
     }
 
     /**
+     * The most events one publish request may carry (default 512); a larger batch answers 413 and
+     * publishes nothing. A batch lands in every reader's queue at once, so keep this well below
+     * the hub's {@link Hub.Builder#queueCapacity queueCapacity} (default 1024, twice this): a
+     * batch larger than the queue would trip the slow-consumer policy of readers that keep up.
+     */
+    public Builder maxPublishEvents(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPublishEvents must be positive: " + max);
+      }
+      this.maxPublishEvents = max;
+      return this;
+    }
+
+    /**
+     * How long a publish request may take, from its first byte to the broker's confirmation
+     * (default 30 s). A body still arriving then answers 408 (JSON) and closes the connection; a
+     * publish the broker has not confirmed by then answers 504 saying the outcome is unknown.
+     * Pair it with the container's minimum request data rate against slow senders.
+     */
+    public Builder publishReadTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("publishReadTimeout must be positive: " + timeout);
+      }
+      this.publishReadTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Lets the application complete each {@link StreamRequest} from the servlet request, e.g. set
-     * the principal from its session. Runs on the request thread; an exception answers 500.
+     * the principal from its session. Runs on the request thread; an {@link
+     * IllegalArgumentException} answers 400 (its message is sent to the client, logged at DEBUG),
+     * any other exception 500 (logged at ERROR: a bug in the customizer).
      */
     public Builder requestCustomizer(BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");

@@ -62,6 +62,15 @@ final class StreamServlet extends HttpServlet {
     StreamRequest sr;
     try {
       sr = router.streamRequest(req, path, params, client, stream);
+    } catch (Query.MalformedQueryException e) {
+      // client input: one DEBUG line, no stack trace
+      log.debug("400 for a malformed query string on {} from {}: {}", path, client, e.getMessage());
+      Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "malformed query string: " + e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      log.debug("400: the request customizer refused a request for {} from {}: {}", path, client, e.getMessage());
+      Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "bad request: " + e.getMessage());
+      return;
     } catch (RuntimeException e) {
       log.error("the request customizer failed on {}", path, e);
       Http.error(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "request customizer failed");
@@ -70,6 +79,7 @@ final class StreamServlet extends HttpServlet {
     String topicName;
     try {
       topicName = Objects.requireNonNull(topic.apply(sr), "topic");
+      Http.checkTopic(topicName);
     } catch (IllegalArgumentException e) {
       Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for " + path + ": " + e.getMessage());
       return;

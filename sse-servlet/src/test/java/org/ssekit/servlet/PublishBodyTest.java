@@ -47,4 +47,38 @@ class PublishBodyTest {
     assertThatThrownBy(() -> parse("[]")).hasMessageContaining("empty array");
     assertThatThrownBy(() -> parse("[1]")).hasMessageContaining("[0] must be a JSON object");
   }
+
+  @Test
+  void keepsNumbersAsTheirSourceText() throws Exception {
+    assertThat(parse("[{\"data\":12345678901234567890.5},{\"data\":1E400},{\"data\":{\"n\": 0.10, \"m\":[1e-999, -0]}}]"))
+        .extracting(e -> e.data().orElseThrow())
+        .containsExactly("12345678901234567890.5", "1E400", "{\"n\":0.10,\"m\":[1e-999,-0]}");
+  }
+
+  @Test
+  void refusesBodiesThatAreNotStrictUtf8() {
+    byte[] overlongSlash = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+    assertThatThrownBy(() -> PublishServlet.parse(overlongSlash)).hasMessageContaining("not valid UTF-8 (byte offset 9)");
+    byte[] surrogate = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+    assertThatThrownBy(() -> PublishServlet.parse(surrogate)).hasMessageContaining("not valid UTF-8");
+    byte[] truncated = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xE2, (byte) 0x82};
+    assertThatThrownBy(() -> PublishServlet.parse(truncated)).hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void refusesEmptyAndRepeatedIdsNamingTheElement() {
+    assertThatThrownBy(() -> parse("{\"data\":\"x\",\"id\":\"\"}")).hasMessageStartingWith("id must not be empty");
+    assertThatThrownBy(() -> parse("[{\"data\":\"a\",\"id\":\"7\"},{\"data\":\"b\"},{\"data\":\"c\",\"id\":\"7\"}]"))
+        .hasMessageStartingWith("[2].id repeats the id of [0]");
+    assertThatThrownBy(() -> parse("[{\"data\":\"a\"},{\"data\":\"b\",\"id\":\"\"}]")).hasMessageStartingWith("[1].id must not be empty");
+  }
+
+  @Test
+  void refusesDuplicateKeysAndTrailingJunkAtAnyDepth() {
+    assertThatThrownBy(() -> parse("{\"data\":{\"a\":1,\"a\":2}}")).hasMessageContaining("malformed JSON");
+    assertThatThrownBy(() -> parse("[{\"data\":\"x\"}] x")).hasMessageContaining("malformed JSON");
+    assertThatThrownBy(() -> parse("[{\"data\":\"x\"}")).hasMessageContaining("malformed JSON");
+    assertThatThrownBy(() -> parse("{\"data\":\"x\",\"retry\":99999999999999999999}")).hasMessageContaining("retry must be");
+    assertThatThrownBy(() -> parse("{\"data\":NaN}")).hasMessageContaining("malformed JSON");
+  }
 }

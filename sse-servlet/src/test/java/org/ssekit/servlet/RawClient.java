@@ -86,6 +86,50 @@ final class RawClient implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Sends {@code request} (head and any body bytes, exactly as given) on a new connection, then,
+   * if {@code thenFinish}, half-closes it (FIN), and reads the answer until the server closes the
+   * connection or {@code timeout} passes.
+   *
+   * @return what arrived, as ISO-8859-1 text (status line, headers, body)
+   */
+  static String exchange(int port, byte[] request, boolean thenFinish, Duration timeout) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      s.setSoTimeout(200);
+      OutputStream out = s.getOutputStream();
+      out.write(request);
+      out.flush();
+      if (thenFinish) {
+        s.shutdownOutput();
+      }
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        int n;
+        try {
+          n = in.read(buf);
+        } catch (java.net.SocketTimeoutException e) {
+          continue;
+        } catch (java.net.SocketException e) {
+          break; // reset after the answer
+        }
+        if (n < 0) {
+          break;
+        }
+        got.write(buf, 0, n);
+      }
+      return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** {@link #exchange(int, byte[], boolean, Duration)} of an ASCII request. */
+  static String exchange(int port, String request, boolean thenFinish, Duration timeout) throws IOException {
+    return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1), thenFinish, timeout);
+  }
+
   /** Drops the connection with a TCP reset (linger 0), as a crashed client or a dead network would. */
   void abort() throws IOException {
     socket.setSoLinger(true, 0);

@@ -622,7 +622,11 @@ abstract class ServletStreamingContract {
             "{\"data\":\"x\",\"evnt\":\"typo\"}",
             "{\"data\":\"x\",\"data\":\"y\"}",
             "{\"data\":\"x\"} {\"data\":\"y\"}",
-            "[{\"data\":\"fine\"},{\"data\":\"x\",\"event\":\"a\\rb\"}]");
+            "[{\"data\":\"fine\"},{\"data\":\"x\",\"event\":\"a\\rb\"}]",
+            "[{\"data\":\"a\",\"id\":\"same\"},{\"data\":\"b\",\"id\":\"same\"}]",
+            "{\"data\":\"x\",\"id\":\"\"}",
+            "{\"data\":{\"a\":1,\"a\":2}}",
+            "{\"data\":\"x\",\"retry\":99999999999999999999}");
     for (String body : bad) {
       HttpResponse<String> resp = post(s.uri("/publish"), body);
       assertThat(resp.statusCode()).as(body).isEqualTo(400);
@@ -686,6 +690,212 @@ abstract class ServletStreamingContract {
     assertThat(post(s.uri("/publish/" + topic), body, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(202);
     assertThat(r.stats().publishRejected(401)).isEqualTo(2);
     assertThat(r.stats().publishRejected(202)).isZero();
+  }
+
+  // ---- hostile input (issue 15's probe; each case stays here so it stays fixed) --------------------
+
+  /** The status code of a raw HTTP/1.1 answer, -1 if none arrived. */
+  static int status(String raw) {
+    return raw.startsWith("HTTP/1.1 ") && raw.length() >= 12 ? Integer.parseInt(raw.substring(9, 12)) : -1;
+  }
+
+  /** The body of a raw HTTP/1.1 answer (after the blank line; chunk framing left in). */
+  static String body(String raw) {
+    int i = raw.indexOf("\r\n\r\n");
+    return i < 0 ? "" : raw.substring(i + 4);
+  }
+
+  static String rawGet(TestServer s, String pathAndQuery, String accept) throws Exception {
+    return RawClient.exchange(
+        s.port(),
+        "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " + accept + "\r\nConnection: close\r\n\r\n",
+        false,
+        Duration.ofSeconds(5));
+  }
+
+  @Test
+  void malformedQueryStringAnswers400JsonWithOneDebugLineAndNoError() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/posts/*", r.handler("/posts/{id}", topic, StreamAdapter.passThrough())));
+    List<String> queries = List.of("a=%ff", "a=%zz", "a=%", "lastEventId=%c0%af", "x=1&b=%e2%82");
+    try (StderrCapture log = StderrCapture.start()) {
+      for (String q : queries) {
+        for (String path : List.of("/events?", "/posts/7?")) {
+          for (String accept : List.of("text/event-stream", "application/json")) {
+            String raw = rawGet(s, path + q, accept);
+            assertThat(status(raw)).as(path + q + " " + accept).isEqualTo(400);
+            assertThat(raw.toLowerCase()).as(path + q).contains("content-type: application/json");
+            assertThat(body(raw)).as(path + q).contains("{\"error\":\"malformed query string");
+          }
+        }
+      }
+      // a good query still works
+      assertThat(get(s.uri("/events?a=%E2%82%AC&b=x+y&c"), "Accept", "application/json").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> log.linesWith("StreamServlet").size() >= queries.size() * 4);
+      assertThat(log.lines()).noneMatch(l -> l.contains("ERROR"));
+      assertThat(log.lines()).noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by"));
+      List<String> debug = log.linesWith("DEBUG org.ssekit.servlet.StreamServlet");
+      assertThat(debug).hasSize(queries.size() * 4).allMatch(l -> l.contains("malformed query"));
+    }
+    assertThat(r.hub().streamCount()).isZero();
+  }
+
+  @Test
+  void aTopicOverTheLimitAnswers400OnStreamAndPublish() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s =
+        serve(Map.of(
+            "/t/*", r.handler("/t/{topic}", "{topic}", StreamAdapter.passThrough()),
+            "/publish/*", r.publishHandler("/publish/{topic}", "{topic}")));
+    String longTopic = "x".repeat(Http.MAX_TOPIC_LENGTH + 1);
+    HttpResponse<String> stream = get(s.uri("/t/" + longTopic), "Accept", "text/event-stream");
+    assertThat(stream.statusCode()).isEqualTo(400);
+    assertThat(stream.body()).contains("at most " + Http.MAX_TOPIC_LENGTH);
+    HttpResponse<String> pub = post(s.uri("/publish/" + longTopic), "{\"data\":\"x\"}");
+    assertThat(pub.statusCode()).isEqualTo(400);
+    assertThat(pub.body()).contains("at most " + Http.MAX_TOPIC_LENGTH);
+    // (a control character in a path is refused by Jetty itself; HttpTest covers the check)
+    assertThat(post(s.uri("/publish/" + "x".repeat(Http.MAX_TOPIC_LENGTH)), "{\"data\":\"x\"}").statusCode()).isEqualTo(202);
+    assertThat(r.hub().streamCount()).isZero();
+  }
+
+  @Test
+  void publishedNumbersAreTheJsonTextAsSent() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
+    HttpResponse<String> resp =
+        post(s.uri("/publish"), "[{\"data\":12345678901234567890.5},{\"data\":1E400},{\"data\":{\"a\": [0.10, -0, 1e-999]}}]");
+    assertThat(resp.statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
+    assertThat(rec.data()).containsExactly("12345678901234567890.5", "1E400", "{\"a\":[0.10,-0,1e-999]}");
+  }
+
+  @Test
+  void overlongUtf8AndLookalikeMediaTypesAre400And415() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
+    byte[] overlong = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', 'a', (byte) 0xC0, (byte) 0xAF, 'b', '"', '}'};
+    HttpResponse<String> bad =
+        client.send(
+            HttpRequest.newBuilder(s.uri("/publish"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(overlong))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("not valid UTF-8");
+    for (String type : List.of("application/jsonp-evil", "application/json-seq", "application/json;charset=iso-8859-1", "text/json")) {
+      HttpResponse<String> resp =
+          client.send(
+              HttpRequest.newBuilder(s.uri("/publish"))
+                  .header("Content-Type", type)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(resp.statusCode()).as(type).isEqualTo(415);
+    }
+    assertThat(post(s.uri("/publish"), "{\"data\":\"ok\"}", "Content-Type", "Application/JSON; charset=\"UTF-8\"").statusCode())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    assertThat(rec.data()).containsExactly("ok");
+  }
+
+  @Test
+  void duplicateAndEmptyIdsAnswer400NamingTheElement() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
+    HttpResponse<String> dup =
+        post(s.uri("/publish"), "[{\"data\":\"a\",\"id\":\"x\"},{\"data\":\"b\"},{\"data\":\"c\",\"id\":\"x\"}]");
+    assertThat(dup.statusCode()).isEqualTo(400);
+    assertThat(Http.JSON.readTree(dup.body()).get("error").asText()).startsWith("[2].id").contains("[0]");
+    HttpResponse<String> empty = post(s.uri("/publish"), "[{\"data\":\"a\"},{\"data\":\"b\",\"id\":\"\"}]");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(Http.JSON.readTree(empty.body()).get("error").asText()).startsWith("[1].id must not be empty");
+    assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    assertThat(rec.data()).containsExactly("marker");
+  }
+
+  @Test
+  void truncatedOrMalformedChunkedPublishBodyAnswers400Json() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    SseRecorder rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
+    String head = "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("truncated", head + "Content-Length: 100\r\n\r\n{\"data\":\"trunc");
+    cases.put("bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{\"data\":\"x\"}\r\n0\r\n\r\n");
+    cases.put("truncated chunk", head + "Transfer-Encoding: chunked\r\n\r\n40\r\n{\"data\":\"x\"}");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      String raw = RawClient.exchange(s.port(), c.getValue(), true, Duration.ofSeconds(10));
+      assertThat(status(raw)).as(c.getKey() + ": " + raw).isEqualTo(400);
+      assertThat(raw.toLowerCase()).as(c.getKey()).contains("content-type: application/json");
+      assertThat(body(raw)).as(c.getKey()).contains("\"error\"");
+    }
+    assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    assertThat(rec.data()).containsExactly("marker");
+  }
+
+  @Test
+  void aSlowPublishBodyAnswers408JsonAtTheReadTimeout() throws Exception {
+    SseRouter r = router(SseRouter.builder().publishReadTimeout(Duration.ofMillis(500)));
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    long t0 = System.nanoTime();
+    String raw =
+        RawClient.exchange(
+            s.port(),
+            "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"da",
+            false,
+            Duration.ofSeconds(4));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(status(raw)).as(raw).isEqualTo(408);
+    assertThat(raw.toLowerCase()).contains("content-type: application/json");
+    assertThat(body(raw)).contains("did not arrive within 500 ms");
+    assertThat(millis).isLessThan(4_000);
+  }
+
+  @Test
+  void aBatchLargerThanOnePublishMayCarryIs413AndNoHealthyReaderIsCut() throws Exception {
+    java.util.Set<String> closed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    SseRouter r =
+        router(SseRouter.builder()
+            .maxPublishBytes(1 << 20)
+            .hub(h -> h.listener(new org.ssekit.HubListener() {
+              @Override
+              public void closed(org.ssekit.EventStream stream, org.ssekit.CloseReason reason) {
+                closed.add(stream.id() + " " + reason);
+              }
+            })));
+    TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
+    List<SseRecorder> readers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      readers.add(open(s.uri("/events")));
+    }
+    await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 10);
+    String huge = IntStream.range(0, 5_000).mapToObj(i -> "{\"data\":\"h" + i + "\"}").collect(Collectors.joining(",", "[", "]"));
+    HttpResponse<String> big = post(s.uri("/publish"), huge);
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(Http.JSON.readTree(big.body()).get("error").asText()).contains("5000 events").contains("512");
+    // the largest batch allowed reaches every reader whole, and nobody is cut
+    String most = IntStream.range(0, 512).mapToObj(i -> "{\"data\":\"m" + i + "\"}").collect(Collectors.joining(",", "[", "]"));
+    assertThat(post(s.uri("/publish"), most).statusCode()).isEqualTo(202);
+    List<String> expected = IntStream.range(0, 512).mapToObj(i -> "m" + i).collect(Collectors.toList());
+    await().atMost(Duration.ofSeconds(20)).until(() -> readers.stream().allMatch(x -> x.events.size() >= 512));
+    for (SseRecorder rec : readers) {
+      assertThat(rec.data()).containsExactlyElementsOf(expected);
+      assertThat(rec.done).isNotDone();
+    }
+    assertThat(closed).isEmpty();
+    assertThat(r.hub().streamCount(topic)).isEqualTo(10);
   }
 
   // ---- endings ------------------------------------------------------------------------------------

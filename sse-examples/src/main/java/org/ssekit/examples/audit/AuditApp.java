@@ -1,13 +1,17 @@
 package org.ssekit.examples.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -15,6 +19,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.ssekit.Event;
 import org.ssekit.Hub;
 import org.ssekit.StreamAdapter;
+import org.ssekit.examples.AsyncBody;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.LiveFeed;
 import org.ssekit.examples.Row;
@@ -47,7 +52,12 @@ public final class AuditApp {
   private final Templates templates;
   private final Clock clock;
   private final LiveFeed<AuditRecord> feed;
-  private final ObjectMapper json = new ObjectMapper();
+  /** Refuses duplicate keys and anything after the object. */
+  private final ObjectMapper json =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private AuditApp(Hub hub, Templates templates, Clock clock) {
     this.templates = templates;
@@ -92,7 +102,9 @@ public final class AuditApp {
 
   /** Mounts the page and the POST target at {@code /audit}, the stream at {@code /audit/stream}. */
   public void mount(ServletContextHandler context, SseRouter router) {
-    context.addServlet(new ServletHolder("audit", new PageServlet()), "/audit");
+    ServletHolder page = new ServletHolder("audit", new PageServlet());
+    page.setAsyncSupported(true); // POST bodies are read with a ReadListener
+    context.addServlet(page, "/audit");
     ServletHolder stream = new ServletHolder("audit-stream", router.handler(TOPIC, StreamAdapter.passThrough()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/audit/stream");
@@ -110,43 +122,67 @@ public final class AuditApp {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      if (!Http.sameOrigin(req)) {
+        Http.error(resp, 403, "cross-site posts are refused");
+        return;
+      }
+      boolean isJson = Http.isJson(req);
+      AsyncBody.read(req, resp, MAX_BODY, (bytes, r) -> record(isJson, bytes, r));
+    }
+
+    private void record(boolean isJson, byte[] bytes, HttpServletResponse resp) throws IOException {
       String actor;
       String action;
       String target;
-      if (Http.isJson(req)) {
-        JsonNode body;
-        try (InputStream in = req.getInputStream()) {
-          byte[] bytes = in.readNBytes(MAX_BODY + 1);
-          if (bytes.length > MAX_BODY) {
-            Http.error(resp, 413, "the body is limited to " + MAX_BODY + " bytes");
+      try {
+        if (isJson) {
+          JsonNode body = json.readTree(Http.strictUtf8(bytes));
+          if (body == null || !body.isObject()) {
+            Http.error(resp, 400, "the body must be a JSON object");
             return;
           }
-          body = json.readTree(bytes);
-        } catch (IOException e) {
-          Http.error(resp, 400, "the body is not JSON");
-          return;
+          actor = text(body, "actor");
+          action = text(body, "action");
+          target = text(body, "target");
+        } else {
+          Map<String, String> form = Http.form(bytes);
+          actor = form.getOrDefault("actor", "");
+          action = form.getOrDefault("action", "");
+          target = form.getOrDefault("target", "");
         }
-        if (body == null || !body.isObject()) {
-          Http.error(resp, 400, "the body must be a JSON object");
-          return;
-        }
-        actor = body.path("actor").asText("");
-        action = body.path("action").asText("");
-        target = body.path("target").asText("");
-      } else {
-        actor = Http.param(req, "actor").orElse("");
-        action = Http.param(req, "action").orElse("");
-        target = Http.param(req, "target").orElse("");
+      } catch (JsonProcessingException e) {
+        Http.error(resp, 400, "the body is not a JSON object: " + e.getOriginalMessage());
+        return;
+      } catch (IllegalArgumentException e) {
+        Http.error(resp, 400, e.getMessage());
+        return;
       }
       LiveFeed.Entry<AuditRecord> e;
       try {
-        e = record(actor, action, target);
+        e = AuditApp.this.record(actor, action, target);
       } catch (IllegalArgumentException ex) {
         Http.error(resp, 400, ex.getMessage());
+        return;
+      } catch (IllegalStateException ex) {
+        // the broker refused or did not answer: say so plainly, no exception page
+        resp.setHeader("Retry-After", "5");
+        Http.error(resp, 503, "the audit feed cannot record right now (its broker is unavailable); try again");
         return;
       }
       Http.json(resp, 202, "{\"id\":\"" + e.id() + "\"}");
     }
+  }
+
+  /** A string field of a JSON object, {@code ""} when absent; any other type is an error. */
+  private static String text(JsonNode body, String name) {
+    JsonNode v = body.get(name);
+    if (v == null) {
+      return "";
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(name + " must be a string");
+    }
+    return v.textValue();
   }
 
   /**

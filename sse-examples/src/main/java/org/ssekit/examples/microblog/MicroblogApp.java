@@ -277,6 +277,11 @@ public final class MicroblogApp implements AutoCloseable {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      // a reaction has no body: none is read, so a slow one holds no thread
+      if (!Http.sameOrigin(req)) {
+        Http.error(resp, 403, "cross-site posts are refused");
+        return;
+      }
       String[] parts = Http.subPath(req).split("/");
       if (parts.length != 4 || !parts[2].equals("reactions")) {
         Http.error(resp, 404, "POST /posts/{id}/reactions/{reaction}");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,6 +18,7 @@ import org.ssekit.Hub;
 import org.ssekit.InitialResponse;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
+import org.ssekit.examples.AsyncBody;
 import org.ssekit.examples.Http;
 import org.ssekit.examples.LiveFeed;
 import org.ssekit.examples.Row;
@@ -45,6 +47,7 @@ public final class NotificationsApp {
   static final String EVENT = "notification";
   private static final Pattern USER = Pattern.compile("[a-z0-9_-]{1,32}");
   private static final int MAX_TEXT = 500;
+  private static final int MAX_BODY = 4 * 1024;
 
   private final Templates templates;
   private final Clock clock;
@@ -107,7 +110,9 @@ public final class NotificationsApp {
 
   /** Mounts the page at {@code /notifications} and the stream at {@code /notifications/stream}. */
   public void mount(ServletContextHandler context, SseRouter router) {
-    context.addServlet(new ServletHolder("notifications", new PageServlet()), "/notifications");
+    ServletHolder page = new ServletHolder("notifications", new PageServlet());
+    page.setAsyncSupported(true); // POST bodies are read with a ReadListener
+    context.addServlet(page, "/notifications");
     ServletHolder stream = new ServletHolder("notifications-stream", router.handler(TOPIC, new UserAdapter()));
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/notifications/stream");
@@ -152,18 +157,37 @@ public final class NotificationsApp {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      Optional<String> to = Http.param(req, "to");
-      Optional<String> from = Http.param(req, "from");
-      Optional<String> text = Http.param(req, "text");
+      if (!Http.sameOrigin(req)) {
+        Http.error(resp, 403, "cross-site posts are refused");
+        return;
+      }
+      AsyncBody.read(req, resp, MAX_BODY, this::send);
+    }
+
+    private void send(byte[] bytes, HttpServletResponse resp) throws IOException {
+      Map<String, String> form;
+      try {
+        form = Http.form(bytes);
+      } catch (IllegalArgumentException e) {
+        Http.error(resp, 400, e.getMessage());
+        return;
+      }
+      String to = form.getOrDefault("to", "").strip();
+      String from = form.getOrDefault("from", "").strip();
+      String text = form.getOrDefault("text", "").strip();
       if (to.isEmpty() || from.isEmpty() || text.isEmpty()) {
         Http.error(resp, 400, "to, from and text are required");
         return;
       }
       LiveFeed.Entry<Notification> sent;
       try {
-        sent = send(to.get(), from.get(), text.get());
+        sent = NotificationsApp.this.send(to, from, text);
       } catch (IllegalArgumentException e) {
         Http.error(resp, 400, e.getMessage());
+        return;
+      } catch (IllegalStateException e) {
+        resp.setHeader("Retry-After", "5");
+        Http.error(resp, 503, "notifications cannot be sent right now (the broker is unavailable); try again");
         return;
       }
       Http.json(resp, 202, "{\"id\":\"" + sent.id() + "\"}");
