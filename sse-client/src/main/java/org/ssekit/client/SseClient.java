@@ -80,8 +80,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Reconnection</h2>
  *
  * The wait before a reconnection starts from the reconnection time: the last {@code retry:} the
- * server sent, or {@link Builder#initialDelay} (1 s). It doubles with every consecutive failure up
- * to {@link Builder#maxDelay} (30 s, or the server's {@code retry} if larger), plus up to {@link
+ * server sent, or {@link Builder#initialDelay} (1 s), but never less than {@link
+ * #MIN_RECONNECT_DELAY} (100 ms), so that neither {@code retry: 0} nor an initial delay of zero can
+ * make the client reconnect in a busy loop. It doubles with every consecutive failure up to {@link
+ * Builder#maxDelay} (30 s, or the server's {@code retry} if larger), plus up to {@link
  * Builder#jitter} (50 %) random extra, never beyond that cap and never below the server's {@code
  * retry}. A {@code Retry-After} on a 503 or 429 response lengthens that wait to its value, up to
  * the same cap. A connection that stayed open for {@link Builder#backoffResetAfter} (60 s) resets the
@@ -105,6 +107,13 @@ import org.slf4j.LoggerFactory;
 public final class SseClient implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SseClient.class);
+
+  /**
+   * The shortest wait before a reconnection, 100 ms: a smaller server {@code retry:} or {@link
+   * Builder#initialDelay} is raised to it, and the backoff doubles from there. ({@link #restart()}
+   * is not delayed.)
+   */
+  public static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(Backoff.MIN_DELAY_MILLIS);
 
   /** The browser's {@code readyState}, plus {@link #NEW} for a client not yet started. */
   public enum State {
@@ -461,7 +470,7 @@ public final class SseClient implements AutoCloseable {
         delay = backoff.delayMillis(base, failures);
         long retryAfter = error.retryAfter().map(Duration::toMillis).orElse(-1L);
         if (retryAfter > delay) {
-          delay = Math.min(retryAfter, Math.max(maxDelayMillis, base));
+          delay = Math.max(delay, Math.min(retryAfter, Math.max(maxDelayMillis, base)));
         }
         failures = failures == Integer.MAX_VALUE ? failures : failures + 1;
         state = State.CONNECTING;
@@ -732,7 +741,8 @@ public final class SseClient implements AutoCloseable {
 
     /**
      * The reconnection time until the server sends {@code retry:}, the base of the backoff; 1 s by
-     * default. Zero reconnects at once (the backoff then stays at zero).
+     * default. A value below {@link SseClient#MIN_RECONNECT_DELAY} (100 ms, zero included) waits
+     * that floor instead.
      */
     public Builder initialDelay(Duration delay) {
       this.initialDelay = nonNegative(delay, "initialDelay");

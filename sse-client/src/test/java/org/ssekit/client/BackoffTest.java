@@ -37,16 +37,29 @@ class BackoffTest {
   }
 
   @Test
-  void aZeroBaseMeansNoWait() {
-    assertThat(new Backoff(5_000, 0.5, () -> 0.9).delayMillis(0, 10)).isZero();
+  void aZeroBaseIsRaisedToTheFloorAndStillDoubles() {
+    Backoff b = new Backoff(5_000, 0, () -> 0.9);
+    assertThat(b.delayMillis(0, 0)).isEqualTo(Backoff.MIN_DELAY_MILLIS);
+    assertThat(b.delayMillis(0, 1)).isEqualTo(2 * Backoff.MIN_DELAY_MILLIS);
+    assertThat(b.delayMillis(0, 3)).isEqualTo(8 * Backoff.MIN_DELAY_MILLIS);
+    assertThat(b.delayMillis(0, 100)).isEqualTo(5_000);
+    assertThat(b.delayMillis(1, 0)).isEqualTo(Backoff.MIN_DELAY_MILLIS);
+  }
+
+  @Test
+  void aCapBelowTheFloorWaitsTheFloor() {
+    Backoff b = new Backoff(0, 0.5, () -> 0.9);
+    assertThat(b.delayMillis(0, 0)).isEqualTo(Backoff.MIN_DELAY_MILLIS);
+    assertThat(b.delayMillis(0, 20)).isEqualTo(Backoff.MIN_DELAY_MILLIS);
   }
 
   @Test
   void survivesHugeBasesAndFailureCounts() {
     Backoff b = new Backoff(Long.MAX_VALUE, 0, () -> 0);
     assertThat(b.delayMillis(Long.MAX_VALUE / 2, 5)).isEqualTo(Long.MAX_VALUE);
-    assertThat(b.delayMillis(3, 61)).isEqualTo(3L << 61);
-    assertThat(b.delayMillis(3, 62)).isEqualTo(Long.MAX_VALUE);
+    // (a base below the floor is raised to it first; 128 ms is above it)
+    assertThat(b.delayMillis(128, 55)).isEqualTo(128L << 55);
+    assertThat(b.delayMillis(128, 56)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

@@ -123,6 +123,48 @@ class SseClientIT {
   }
 
   @Test
+  void aServerSendingRetryZeroCannotMakeTheClientReconnectWithoutPause() {
+    for (int i = 0; i < 500; i++) {
+      server.reply(200, "text/event-stream", "retry: 0\ndata: x\n\n"); // then the stream ends
+    }
+    track(builder().jitter(0).build().start());
+    assertReconnectsAreFlooredAndGrowing();
+  }
+
+  @Test
+  void aServiceUnavailableLoopWithZeroInitialDelayBacksOff() {
+    for (int i = 0; i < 500; i++) {
+      server.reply(503, "text/plain", "overloaded");
+    }
+    track(builder().initialDelay(Duration.ZERO).jitter(0).build().start());
+    assertReconnectsAreFlooredAndGrowing();
+  }
+
+  /** Counts the requests in the first second (a busy loop made hundreds) and checks the gaps. */
+  private void assertReconnectsAreFlooredAndGrowing() {
+    // the fifth request comes 100 + 200 + 400 + 800 ms = 1.5 s after the first
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              List<TestSseServer.Request> r = server.requests();
+              return r.size() >= 5
+                  && System.nanoTime() - r.get(0).receivedNanos >= Duration.ofSeconds(1).toNanos();
+            });
+    List<TestSseServer.Request> reqs = server.requests();
+    long first = reqs.get(0).receivedNanos;
+    long inFirstSecond =
+        reqs.stream().filter(r -> r.receivedNanos - first < Duration.ofSeconds(1).toNanos()).count();
+    assertThat(inFirstSecond).as("requests within 1 s of the first").isLessThanOrEqualTo(4);
+    for (int i = 1; i < 5; i++) {
+      Duration gap = TestSseServer.between(reqs.get(i - 1).receivedNanos, reqs.get(i).receivedNanos);
+      assertThat(gap)
+          .as("gap before attempt %d", i + 1)
+          .isGreaterThanOrEqualTo(SseClient.MIN_RECONNECT_DELAY.multipliedBy(1L << (i - 1)));
+    }
+  }
+
+  @Test
   void readTimeoutDropsASilentStreamAndReconnects() {
     track(builder().readTimeout(Duration.ofMillis(300)).build().start());
     TestSseServer.Stream first = server.awaitStream();

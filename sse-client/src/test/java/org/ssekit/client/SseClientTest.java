@@ -150,6 +150,27 @@ class SseClientTest {
   }
 
   @Test
+  void aServerRetryOfZeroWaitsTheFloorAndKeepsDoubling() {
+    builder().jitter(0).maxDelay(Duration.ofSeconds(30)).build().start();
+    for (int i = 0; i < 4; i++) {
+      http.next().open().send("retry: 0\n\n").end();
+      scheduler.runNext();
+    }
+    assertThat(scheduledDelays()).containsExactly(100L, 200L, 400L, 800L);
+  }
+
+  @Test
+  void aZeroInitialDelayWaitsTheFloorAndKeepsDoublingOnServerErrors() {
+    builder().initialDelay(Duration.ZERO).jitter(0).build().start();
+    for (int i = 0; i < 4; i++) {
+      http.next().respond(503, "text/plain");
+      scheduler.runNext();
+    }
+    // floor 100 ms, doubling, cap 500 ms
+    assertThat(scheduledDelays()).containsExactly(100L, 200L, 400L, 500L);
+  }
+
+  @Test
   void invalidRetryIsIgnored() {
     builder().build().start();
     http.next().open().send("retry: 1.5\nretry: -3\nretry: abc\n\n").end();
