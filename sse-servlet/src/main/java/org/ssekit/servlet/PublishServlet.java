@@ -36,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ssekit.Event;
+import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
+import org.ssekit.broker.PublishUnconfirmedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,11 +241,33 @@ final class PublishServlet extends HttpServlet {
         try {
           m = f.join();
         } catch (RuntimeException e) {
-          log.warn("publishing to {} failed", topicName, e);
-          ObjectNode err = error("publish failed: " + rootMessage(e));
+          Throwable cause = root(e);
+          ObjectNode err;
+          int status;
+          if (cause instanceof DuplicateIdException d) {
+            // a client error: the id is in the history already; nothing of this event was stored
+            log.debug("publishing to {} refused: {}", topicName, d.getMessage());
+            err = error("duplicate id: " + d.id());
+            status = HttpServletResponse.SC_CONFLICT;
+          } else if (cause instanceof IllegalArgumentException) {
+            log.debug("publishing to {} refused: {}", topicName, cause.getMessage());
+            err = error("refused by the broker: " + cause.getMessage());
+            status = HttpServletResponse.SC_BAD_REQUEST;
+          } else if (cause instanceof PublishUnconfirmedException) {
+            log.warn("publishing to {} unconfirmed: {}", topicName, cause.getMessage());
+            err = error("publish unconfirmed: " + cause.getMessage());
+            err.put("outcome", "unknown"); // the event may have been stored: check before retrying
+            status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+          } else {
+            log.warn("publishing to {} failed", topicName, e);
+            err = error("publish failed: " + rootMessage(e));
+            err.put("outcome", "not published");
+            status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+          }
+          router.publishRejected(status);
           err.put("published", ids.size());
           err.set("ids", ids);
-          answer(HttpServletResponse.SC_SERVICE_UNAVAILABLE, err);
+          answer(status, err);
           return;
         }
         Optional<String> id = m.id();
@@ -319,6 +343,14 @@ final class PublishServlet extends HttpServlet {
 
   private static ObjectNode error(String message) {
     return Http.JSON.createObjectNode().put("error", message);
+  }
+
+  private static Throwable root(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   private static String rootMessage(Throwable t) {
