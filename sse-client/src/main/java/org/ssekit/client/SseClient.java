@@ -17,6 +17,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
@@ -25,6 +27,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -92,11 +96,29 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  *
- * The client has no thread of its own. Connections and bodies are driven by the {@link HttpClient}
- * (by default one HttpClient shared by all clients that were given neither {@link
- * Builder#httpClient} nor {@link Builder#executor}); reconnect delays and read timeouts run on
- * {@link Builder#scheduler} (by default one daemon thread, {@code ssekit-sse-client-scheduler},
- * shared by all clients). Callbacks — event, comment and {@link ConnectionListener} — run on the
+ * The client has no thread of its own. Connections and bodies are driven by the {@link HttpClient};
+ * reconnect delays and read timeouts run on the scheduler. Unless injected, both are defaults
+ * shared by the clients that were given none, and they exist only while such a client is started
+ * and not closed:
+ *
+ * <ul>
+ *   <li>the default scheduler is one daemon thread, {@code ssekit-sse-client-scheduler};
+ *   <li>the default HttpClient (redirects followed, 10 s connect timeout) runs on daemon threads
+ *       {@code ssekit-sse-client-http-N} (a cached pool: as many as are busy at once), plus the
+ *       JDK's own selector thread {@code HttpClient-N-SelectorManager}.
+ * </ul>
+ *
+ * When the last client using a default {@linkplain #close() closes} (or stops by itself, e.g. on a
+ * 204), that default is shut down and its threads end; a client started later creates new ones. So
+ * closing every client leaves no thread behind and nothing that pins your class loader, e.g. on a
+ * redeploy in an application server. (The JDK selector thread ends at once on Java 21 and later,
+ * where the client calls {@code HttpClient.shutdownNow()}; on Java 17 it ends by itself once the
+ * HttpClient is no longer referenced.) With {@link Builder#executor} the client creates an
+ * HttpClient of its own on that executor, and shuts it down (never the executor) on close. What
+ * you inject with {@link Builder#httpClient} or {@link Builder#scheduler} is yours: the client
+ * never shuts it down.
+ *
+ * <p>Callbacks — event, comment and {@link ConnectionListener} — run on the
  * thread that caused them: an HttpClient executor thread for the stream, the scheduler thread for
  * a read timeout, the calling thread for {@link #close()}. For one client they are never run
  * concurrently and always run in order; the next bytes are not read until a callback returns, so a
@@ -139,8 +161,13 @@ public final class SseClient implements AutoCloseable {
   private final String method;
   private final byte @Nullable [] body;
   private final Map<String, List<String>> headers;
-  private final @Nullable HttpClient httpClient; // null: the shared one, created on first use
-  private final ScheduledExecutorService scheduler;
+  // Threads (see "Threads"): what the builder was given, and what this client uses once started.
+  private final @Nullable HttpClient givenHttpClient;
+  private final @Nullable Executor givenExecutor;
+  private final @Nullable ScheduledExecutorService givenScheduler;
+  private volatile @Nullable HttpClient httpClient; // set by start()
+  private volatile @Nullable ScheduledExecutorService scheduler; // set by start()
+  private final AtomicBoolean released = new AtomicBoolean();
   private final Backoff backoff;
   private final long initialDelayMillis;
   private final long maxDelayMillis;
@@ -175,8 +202,9 @@ public final class SseClient implements AutoCloseable {
     Map<String, List<String>> h = new LinkedHashMap<>();
     b.headers.forEach((name, values) -> h.put(name, List.copyOf(values)));
     this.headers = h;
-    this.httpClient = b.resolveHttpClient();
-    this.scheduler = b.scheduler != null ? b.scheduler : Defaults.scheduler();
+    this.givenHttpClient = b.httpClient;
+    this.givenExecutor = b.executor;
+    this.givenScheduler = b.scheduler;
     this.backoff = new Backoff(b.maxDelay.toMillis(), b.jitter, b.random);
     this.initialDelayMillis = b.initialDelay.toMillis();
     this.maxDelayMillis = b.maxDelay.toMillis();
@@ -214,6 +242,7 @@ public final class SseClient implements AutoCloseable {
       if (state != State.NEW) {
         return this;
       }
+      acquireThreads();
       state = State.CONNECTING;
     }
     connect();
@@ -243,7 +272,10 @@ public final class SseClient implements AutoCloseable {
   /**
    * Stops the client for good: cancels a pending reconnection, aborts the current request or
    * stream and closes its connection, ends the {@linkplain #events(int) iterators} and reports
-   * {@link ConnectionListener#onClosed()} (once). Idempotent, non-blocking, callable from
+   * {@link ConnectionListener#onClosed()} (once). It also lets go of the default scheduler and
+   * HttpClient: when the last started client that uses them closes, their threads stop (see
+   * "Threads"); what was injected with {@link Builder#httpClient}, {@link Builder#executor} or
+   * {@link Builder#scheduler} is never shut down. Idempotent, non-blocking, callable from
    * callbacks. An event being dispatched when this is called may still complete; none follows.
    */
   @Override
@@ -376,7 +408,7 @@ public final class SseClient implements AutoCloseable {
       previous.end(); // silently: restart, or a reconnect racing a restart
     }
     try {
-      HttpClient http = httpClient != null ? httpClient : SharedHttpClient.INSTANCE;
+      HttpClient http = Objects.requireNonNull(httpClient, "started without an HttpClient");
       CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request(), c::onResponse);
       c.exchange(f);
       f.whenComplete(
@@ -489,7 +521,7 @@ public final class SseClient implements AutoCloseable {
     try {
       synchronized (lock) {
         if (current == c && state == State.CONNECTING) {
-          pendingReconnect = scheduler.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+          pendingReconnect = scheduler().schedule(this::connect, wait, TimeUnit.MILLISECONDS);
         }
       }
     } catch (RejectedExecutionException e) {
@@ -508,6 +540,7 @@ public final class SseClient implements AutoCloseable {
   }
 
   private void ended() {
+    releaseThreads();
     serial.execute(
         () -> {
           each(connectionListeners, ConnectionListener::onClosed, "onClosed");
@@ -574,7 +607,7 @@ public final class SseClient implements AutoCloseable {
   }
 
   ScheduledExecutorService scheduler() {
-    return scheduler;
+    return Objects.requireNonNull(scheduler, "not started");
   }
 
   long nanoTime() {
@@ -591,42 +624,104 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
-  // ---- defaults ----------------------------------------------------------------------------------
+  // ---- threads ---------------------------------------------------------------------------------
 
-  private static final class Defaults {
-    private static final ScheduledExecutorService SCHEDULER = newScheduler();
-
-    static ScheduledExecutorService scheduler() {
-      return SCHEDULER;
+  /** Under {@link #lock}, once, from {@link #start()}. */
+  private void acquireThreads() {
+    scheduler = givenScheduler != null ? givenScheduler : Defaults.SCHEDULER.acquire();
+    if (givenHttpClient != null) {
+      httpClient = givenHttpClient;
+    } else if (givenExecutor != null) {
+      httpClient = newHttpClient(givenExecutor); // this client's own; shut down by releaseThreads
+    } else {
+      httpClient = Defaults.HTTP_CLIENT.acquire();
     }
+  }
+
+  /** Once the client is closed: gives back what {@link #acquireThreads()} took. */
+  private void releaseThreads() {
+    if (!released.compareAndSet(false, true)) {
+      return;
+    }
+    ScheduledExecutorService s = scheduler;
+    HttpClient h = httpClient;
+    if (s == null || h == null) {
+      return; // closed before it was started
+    }
+    if (givenScheduler == null) {
+      Defaults.SCHEDULER.release(s);
+    }
+    if (givenHttpClient == null && givenExecutor == null) {
+      Defaults.HTTP_CLIENT.release(h);
+    } else if (givenHttpClient == null) {
+      Defaults.shutdownNow(h);
+    }
+  }
+
+  /**
+   * The default scheduler and HttpClient, shared by the started clients given none, stopped when
+   * the last of them closes. Package-private for tests.
+   */
+  static final class Defaults {
+    static final String THREAD_PREFIX = "ssekit-sse-client-";
+
+    static final SharedResource<ScheduledExecutorService> SCHEDULER =
+        new SharedResource<>(Defaults::newScheduler, ScheduledExecutorService::shutdown);
+
+    static final SharedResource<HttpClient> HTTP_CLIENT =
+        new SharedResource<>(Defaults::newSharedHttpClient, Defaults::stopSharedHttpClient);
+
+    private Defaults() {}
 
     private static ScheduledExecutorService newScheduler() {
       ScheduledThreadPoolExecutor s =
-          new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread t = new Thread(r, "ssekit-sse-client-scheduler");
-                t.setDaemon(true);
-                return t;
-              });
+          new ScheduledThreadPoolExecutor(1, r -> daemon(r, THREAD_PREFIX + "scheduler"));
       s.setRemoveOnCancelPolicy(true);
+      // every user has closed when it is shut down: drop what is left instead of waiting for it
+      s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      s.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
       return s;
     }
-  }
 
-  private static final class SharedHttpClient {
-    static final HttpClient INSTANCE = newHttpClient(null);
-  }
-
-  static HttpClient newHttpClient(@Nullable Executor executor) {
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10));
-    if (executor != null) {
-      b.executor(executor);
+    private static HttpClient newSharedHttpClient() {
+      AtomicInteger n = new AtomicInteger();
+      ExecutorService workers =
+          Executors.newCachedThreadPool(r -> daemon(r, THREAD_PREFIX + "http-" + n.incrementAndGet()));
+      return newHttpClient(workers);
     }
-    return b.build();
+
+    private static void stopSharedHttpClient(HttpClient client) {
+      shutdownNow(client);
+      client.executor().ifPresent(e -> ((ExecutorService) e).shutdown());
+    }
+
+    /**
+     * Stops the HttpClient's own selector thread at once where the JDK can (Java 21 added {@code
+     * HttpClient.shutdownNow()}); on Java 17 it ends by itself once the HttpClient is unreferenced.
+     */
+    static void shutdownNow(HttpClient client) {
+      try {
+        HttpClient.class.getMethod("shutdownNow").invoke(client);
+      } catch (NoSuchMethodException e) {
+        // Java 17 to 20: nothing to call
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        log.debug("HttpClient.shutdownNow failed", e);
+      }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  static HttpClient newHttpClient(Executor executor) {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(executor)
+        .build();
   }
 
   // ---- builder -----------------------------------------------------------------------------------
@@ -815,8 +910,9 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
-     * The HttpClient to use (its executor then runs the callbacks). By default one shared client
-     * (redirects followed, 10 s connect timeout) serves every SseClient without its own.
+     * The HttpClient to use (its executor then runs the callbacks); the client never shuts it
+     * down. By default one shared client (redirects followed, 10 s connect timeout) serves every
+     * started SseClient without its own, and stops when the last of them closes.
      */
     public Builder httpClient(HttpClient client) {
       Objects.requireNonNull(client, "client");
@@ -831,8 +927,9 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
-     * The executor that runs this client's I/O and callbacks: the builder then creates a dedicated
-     * HttpClient on it (which has one selector thread of its own). Not combinable with {@link
+     * The executor that runs this client's I/O and callbacks: the client then creates a dedicated
+     * HttpClient on it when it starts (which has one selector thread of its own) and shuts that
+     * HttpClient down on close; the executor itself stays yours. Not combinable with {@link
      * #httpClient}; to share one selector across clients, build one HttpClient on your executor and
      * pass it to each.
      */
@@ -849,8 +946,9 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
-     * The scheduler for reconnect delays and read timeouts; by default one shared daemon thread. It
-     * must outlive the client; the client never shuts it down.
+     * The scheduler for reconnect delays and read timeouts. It must outlive the client; the client
+     * never shuts it down. By default one shared daemon thread, {@code
+     * ssekit-sse-client-scheduler}, that stops when the last started client using it closes.
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       Objects.requireNonNull(scheduler, "scheduler");
@@ -902,16 +1000,6 @@ public final class SseClient implements AutoCloseable {
     /** A new, unstarted client; call {@link SseClient#start()}. */
     public SseClient build() {
       return new SseClient(this);
-    }
-
-    private @Nullable HttpClient resolveHttpClient() {
-      if (httpClient != null) {
-        return httpClient;
-      }
-      if (executor != null) {
-        return newHttpClient(executor);
-      }
-      return null;
     }
 
     private static boolean isTokenChar(int c) {
