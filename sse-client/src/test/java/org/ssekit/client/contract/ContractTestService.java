@@ -44,9 +44,11 @@ import org.ssekit.client.SseException;
  * </ul>
  *
  * Each client posts {@code {"kind":"event"|"comment"|"error", ...}} to {@code callbackUrl/1},
- * {@code /2}, ... in the order it saw them, one at a time.
+ * {@code /2}, ... in the order it saw them, one at a time, on a thread of its own ({@code
+ * contract-callbacks-N}). Deleting a stream, and stopping the service, closes the client and ends
+ * that thread.
  *
- * <p>Run it with {@code mvn -q -pl sse-core -am test-compile exec:java -Dexec.classpathScope=test
+ * <p>Run it with {@code mvn -q -pl sse-client test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=org.ssekit.client.contract.ContractTestService [-Dexec.args=8000]}; see {@code
  * docs/client.md}.
  */
@@ -65,7 +67,9 @@ public final class ContractTestService implements AutoCloseable {
           "read-timeout",
           "restart",
           "event-type-listeners",
-          "bom");
+          "bom",
+          // a 204 stops the client for good: SseClient never reconnects after it
+          "server-directed-shutdown-request");
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -111,10 +115,18 @@ public final class ContractTestService implements AutoCloseable {
     return streams.size();
   }
 
+  /**
+   * Closes every client (its stream and its callback thread), then stops the HTTP server. Once all
+   * clients are closed the client's default threads end too.
+   */
   @Override
   public void close() {
-    streams.values().forEach(e -> e.client.close());
-    streams.clear();
+    for (Integer id : List.copyOf(streams.keySet())) {
+      Entity e = streams.remove(id);
+      if (e != null) {
+        e.close();
+      }
+    }
     server.stop(0);
     pool.shutdownNow();
     stopped.countDown();

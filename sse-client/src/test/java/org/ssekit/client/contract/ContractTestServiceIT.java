@@ -30,7 +30,8 @@ import org.ssekit.client.TestSseServer;
 /**
  * Drives {@link ContractTestService} over HTTP exactly as the sse-contract-tests harness does:
  * status, create stream, stream endpoint, numbered callbacks, {@code listen} and {@code restart}
- * commands, delete. (The harness binary itself cannot be downloaded in this build environment.)
+ * commands, the 204 test of {@code server-directed-shutdown-request}, delete of a stream and of
+ * the service. (The harness itself cannot be downloaded or built in this build environment.)
  */
 class ContractTestServiceIT {
 
@@ -64,7 +65,70 @@ class ContractTestServiceIT {
         .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(Object.class))
         .containsExactlyInAnyOrder(
             "comments", "headers", "last-event-id", "post", "report", "read-timeout", "restart",
-            "event-type-listeners", "bom");
+            "event-type-listeners", "bom", "server-directed-shutdown-request");
+  }
+
+  /**
+   * The suite's "204 halts re-connection attempts" (run when the service declares {@code
+   * server-directed-shutdown-request}): a stream endpoint that answers every request with 204, a
+   * stream created without {@code initialDelayMs}, one second, exactly one request recorded.
+   */
+  @Test
+  void noContentHaltsReconnectionAttempts() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      streams.reply(204, "", "");
+    }
+    String cb = callbacks.newEndpoint();
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("streamUrl", streams.uri("/stream").toString());
+    params.put("callbackUrl", callbacks.base() + cb);
+    params.put("tag", "204 halts re-connection attempts");
+    HttpResponse<String> created = call("POST", "/", MiniJson.write(params));
+    assertThat(created.statusCode()).isBetween(200, 299);
+    String location = created.headers().firstValue("Location").orElseThrow();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> streams.requests().size() == 1);
+    await()
+        .during(Duration.ofSeconds(1)) // the harness waits a second for a reconnection
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> streams.requests().size() == 1);
+    assertThat(call("DELETE", location, null).statusCode()).isIn(200, 204); // what the harness accepts
+  }
+
+  @Test
+  void stoppingTheServiceClosesEveryStreamAndEndsItsThreads() throws Exception {
+    String[] cbs = {callbacks.newEndpoint(), callbacks.newEndpoint()};
+    List<TestSseServer.Stream> open = new java.util.ArrayList<>();
+    for (String cb : cbs) {
+      Map<String, Object> params = new LinkedHashMap<>();
+      params.put("streamUrl", streams.uri("/stream").toString());
+      params.put("callbackUrl", callbacks.base() + cb);
+      call("POST", "/", MiniJson.write(params));
+      open.add(streams.awaitStream().send("data: hi\n\n"));
+      assertThat(callbacks.await(cb, 1)).isEqualTo(event("message", "hi", ""));
+    }
+    assertThat(threads("contract-callbacks-")).hasSizeGreaterThanOrEqualTo(2);
+
+    assertThat(call("DELETE", "/", null).statusCode()).isBetween(200, 299);
+    for (TestSseServer.Stream s : open) {
+      await().atMost(Duration.ofSeconds(5)).until(s::clientGone);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(threads("contract-callbacks-")).as("callback threads").isEmpty();
+              assertThat(threads("ssekit-sse-client-")).as("SseClient default threads").isEmpty();
+            });
+    assertThat(service.openStreams()).isZero();
+  }
+
+  private static List<String> threads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith(prefix))
+        .toList();
   }
 
   @Test
