@@ -264,7 +264,6 @@ final class PublishServlet extends HttpServlet {
             err.put("outcome", "not published");
             status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
           }
-          router.publishRejected(status);
           err.put("published", ids.size());
           err.set("ids", ids);
           answer(status, err);
