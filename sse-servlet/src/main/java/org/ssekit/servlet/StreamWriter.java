@@ -82,6 +82,13 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   private volatile boolean closing;
   /** The connection failed or the client left: complete without writing. */
   private volatile boolean failed;
+  /**
+   * The container ends this response (a write failed, or its error or timeout callback runs): the
+   * owner touches the response no more.
+   */
+  private volatile boolean containerEnds;
+  /** The owner thread while it is inside {@link #work()}; an error callback waits for it to leave. */
+  private volatile @Nullable Thread worker;
 
   // Owned by the thread holding wip:
   /** The borrowed batch buffer, null while the stream is idle. */
@@ -148,8 +155,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
   @Override
   public void onError(Throwable t) {
     log.debug("write failed; the client is gone", t);
-    failed = true;
-    end();
+    endInErrorCallback();
   }
 
   @Override
@@ -165,33 +171,45 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   @Override
   public void onTimeout(AsyncEvent event) {
-    failed = true;
     endInErrorCallback();
   }
 
   @Override
   public void onError(AsyncEvent event) {
     log.debug("async error; the client is gone", event.getThrowable());
-    failed = true;
     endInErrorCallback();
   }
 
   /**
-   * Completes the response before an error or timeout callback returns. A container whose async
+   * Completes the response before an error or timeout callback returns: a container whose async
    * listeners return without {@code complete()} dispatches the request to the application's error
    * page (Tomcat does, and Spring Boot's {@code /error} then fails to render its JSON as {@code
-   * text/event-stream}). The response may have been ended already, by a writer thread whose write
-   * failed first: the container has moved the async cycle into its error state since, and waits
-   * for {@code complete()} again, so it is called again. The owner of the writer, if a thread is
-   * writing, then finds the response finished and stops.
+   * text/event-stream}).
+   *
+   * <p>The owner of the writer may be writing on another thread at this moment. Completing then
+   * would let the container recycle the response (and its processor) under that write, and
+   * Tomcat then serves a later connection with a processor still in use. So the callback first
+   * tells the owner to stop ({@link #containerEnds}, checked before and between writes), waits the
+   * few microseconds until it has left its non-blocking write, and only then completes. The
+   * response is completed once: a second {@code complete()} makes Tomcat process the async cycle
+   * twice, with the same effect.
    */
   private void endInErrorCallback() {
-    if (!end()) {
-      AsyncContext ac = async;
-      if (ac != null) {
-        complete(ac);
+    failed = true;
+    containerEnds = true;
+    Thread self = Thread.currentThread();
+    for (int spins = 0; ; spins++) {
+      Thread w = worker;
+      if (w == null || w == self) { // the container may call back from inside our own write
+        break;
+      }
+      if (spins < 128) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the owner may be descheduled: two cores are common
       }
     }
+    end();
   }
 
   @Override
@@ -208,6 +226,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     int missed = 1;
     while (true) {
       boolean more;
+      worker = Thread.currentThread();
       try {
         more = work();
       } catch (RuntimeException e) {
@@ -215,6 +234,8 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
         failed = true;
         finish();
         more = false;
+      } finally {
+        worker = null;
       }
       if (more) {
         // used up its turn with more to write: keep ownership and queue behind the other woken
@@ -236,8 +257,8 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
    * @return true if the turn ended with more to write
    */
   private boolean work() {
-    if (finished != 0) {
-      return false;
+    if (finished != 0 || containerEnds) {
+      return false; // an error callback or the container ends the response
     }
     ServletOutputStream o = out;
     StreamConnection c = connection;
@@ -250,7 +271,7 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
     }
     int batches = 0;
     try {
-      while (o.isReady()) {
+      while (!containerEnds && o.isReady()) {
         if (dirty) {
           o.flush();
           dirty = false;
@@ -275,9 +296,17 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
         return false;
       }
     } catch (IOException e) {
+      // A failed non-blocking write obliges the container to call the error callbacks (on its own
+      // thread), which complete the response; completing it here as well would race with them.
       log.debug("write failed; the client is gone", e);
       failed = true;
-      finish();
+      containerEnds = true;
+      carry = null;
+      buffer = null; // not given back: the failed write may still reference it
+      StreamConnection sc = connection;
+      if (sc != null) {
+        sc.close(CloseReason.CLIENT_GONE);
+      }
     } catch (RuntimeException e) {
       // the container refuses to write to a response it has already ended: Tomcat throws
       // "output buffer object has been recycled" once a shutdown or a client reset recycled it.

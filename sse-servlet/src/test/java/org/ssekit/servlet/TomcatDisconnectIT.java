@@ -69,9 +69,6 @@ class TomcatDisconnectIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "times out waiting for its 8 streams to connect on this machine, also on the commit that added it;"
-          + " to be fixed before it guards the onError fix again (see issue 12 note)")
   void clientsThatDisconnectWhileEventsFlowAreNeverDispatchedToTheErrorPageNorLogged() throws Exception {
     String topic = "disconnect-" + System.nanoTime();
     // clients read only until they saw an event: a queue that cannot fill up within the test keeps

@@ -71,7 +71,7 @@ final class TomcatServer implements TestServer {
           String name = "servlet" + n[0]++;
           Wrapper w = Tomcat.addServlet(ctx, name, servlet);
           w.setAsyncSupported(true);
-          ctx.addServletMappingDecoded(mapping, name);
+          ctx.addServletMapping(mapping, name);
         });
     customizer.accept(ctx);
     tomcat.start();
