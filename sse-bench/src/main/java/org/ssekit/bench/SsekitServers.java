@@ -149,7 +149,7 @@ final class SsekitServers {
           Tomcat.addServlet(
               ctx, "sse", router(heartbeat).handler("/sse/{topic}", "{topic}", StreamAdapter.passThrough()));
       w.setAsyncSupported(true);
-      ctx.addServletMappingDecoded("/sse/*", "sse");
+      ctx.addServletMapping("/sse/*", "sse");
       tomcat.start();
       return connector.getLocalPort();
     }

@@ -120,6 +120,9 @@ final class DemoServer implements AutoCloseable {
         "");
     context.addServlet(new ServletHolder("static", new StaticServlet("static/", "no-cache")), "/static/*");
     context.addServlet(
+        new ServletHolder("favicon", StaticServlet.file("static/", "favicon.ico", "public, max-age=86400")),
+        "/favicon.ico");
+    context.addServlet(
         new ServletHolder("webjars", new StaticServlet("META-INF/resources/webjars/", "public, max-age=86400")),
         "/webjars/*");
 

@@ -1,14 +1,13 @@
 package org.ssekit.examples;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ErrorHandler;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -27,14 +26,23 @@ final class JsonErrors extends ErrorHandler {
   }
 
   @Override
-  protected void generateAcceptableResponse(
-      ServletContextRequest baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message)
-      throws IOException {
-    byte[] body = body(code).getBytes(StandardCharsets.UTF_8);
-    response.setContentType("application/json");
-    response.setHeader("Cache-Control", "no-store");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+  protected void generateResponse(
+      Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    write(response, code, callback);
+  }
+
+  @Override
+  protected boolean generateAcceptableResponse(
+      Request request,
+      Response response,
+      Callback callback,
+      String contentType,
+      List<Charset> charsets,
+      int code,
+      String message,
+      Throwable cause) {
+    write(response, code, callback);
+    return true;
   }
 
   /** The JSON body for {@code status}. */

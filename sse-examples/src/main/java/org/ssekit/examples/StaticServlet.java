@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves files from a class-path folder (this jar's {@code static/}, the WebJars' {@code
@@ -29,19 +30,34 @@ final class StaticServlet extends HttpServlet {
 
   private final String root;
   private final String cacheControl;
+  /** The one file served whatever the path, or null to serve the request's path under root. */
+  private final @Nullable String file;
 
   /**
    * Serves class-path folder {@code root} (e.g. {@code "static/"}), with {@code cacheControl} on
    * every response.
    */
   StaticServlet(String root, String cacheControl) {
+    this(root, cacheControl, null);
+  }
+
+  private StaticServlet(String root, String cacheControl, @Nullable String file) {
     this.root = Objects.requireNonNull(root, "root");
     this.cacheControl = Objects.requireNonNull(cacheControl, "cacheControl");
+    this.file = file;
+  }
+
+  /**
+   * Serves class-path file {@code root + file} at whatever path the servlet is mapped to (e.g.
+   * {@code /favicon.ico}).
+   */
+  static StaticServlet file(String root, String file, String cacheControl) {
+    return new StaticServlet(root, cacheControl, "/" + Objects.requireNonNull(file, "file"));
   }
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    String path = Http.subPath(req);
+    String path = file != null ? file : Http.subPath(req);
     int dot = path.lastIndexOf('.');
     String type = dot < 0 ? null : TYPES.get(path.substring(dot + 1).toLowerCase(Locale.ROOT));
     if (path.isEmpty() || type == null || path.contains("..") || path.contains("\\") || path.contains("//")) {

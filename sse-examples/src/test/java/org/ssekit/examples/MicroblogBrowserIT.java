@@ -160,6 +160,35 @@ class MicroblogBrowserIT {
 
   @Test
   @Order(2)
+  void theFeedShowsEveryPostAsACardWhoseCountersFollowViewsAndReactionsElsewhere() {
+    int before = server.hub().streamCount(MicroblogApp.FEED_TOPIC);
+    String feed = window("posts");
+    awaitStreams(MicroblogApp.FEED_TOPIC, before + 1);
+    assertThat(driver.findElements(By.cssSelector("#feed li.card"))).hasSizeGreaterThan(1);
+    By views = By.cssSelector("#feed li.card[data-post='2'] [data-counter=views]");
+    By likes = By.cssSelector("#feed li.card[data-post='2'] [data-counter=like] b");
+    long viewsBefore = Long.parseLong(driver.findElement(views).findElement(By.tagName("b")).getText().trim());
+    long likesBefore = Long.parseLong(driver.findElement(likes).getText().trim());
+
+    String post = window("posts/2"); // counts a view
+    driver.findElement(By.cssSelector("#stats [data-counter=like]")).click();
+
+    driver.switchTo().window(feed);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Long.parseLong(driver.findElement(likes).getText().trim()) == likesBefore + 1);
+    long viewsNow = viewsBefore + 1;
+    assertThat(driver.findElement(views).getText().trim()).isEqualTo(viewsNow + (viewsNow == 1 ? " view" : " views"));
+    // the other cards kept their own counters: only post 2's card swapped
+    assertThat(driver.findElement(By.cssSelector("#feed li.card[data-post='1'] [data-counter=like]")).getAttribute("class"))
+        .doesNotContain("bump");
+    driver.switchTo().window(post).close();
+    driver.switchTo().window(feed).close();
+    driver.switchTo().window(driver.getWindowHandles().iterator().next());
+  }
+
+  @Test
+  @Order(3)
   void aNotificationToAliceShowsInAlicesWindowAndNotInBobs() {
     int before = server.hub().streamCount(NotificationsApp.TOPIC);
     String alice = window("notifications?user=alice");
@@ -243,6 +272,7 @@ class MicroblogBrowserIT {
 
     shoot(dir, "index", "", By.cssSelector(".cards"));
     shoot(dir, "microblog", "posts/1", By.cssSelector("#stats [data-counter=like]"));
+    shoot(dir, "feed", "posts", By.cssSelector("#feed li.card [data-counter=like]"));
     shoot(dir, "notifications", "notifications?user=alice", By.cssSelector("#notifications li"));
     driver.get(url("dashboard"));
     // the chart script counts the samples it has drawn; the first event holds the last minute's
@@ -253,7 +283,7 @@ class MicroblogBrowserIT {
     assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("live");
     save(dir, "dashboard");
     shoot(dir, "audit", "audit", By.cssSelector("#audit li"));
-    for (String name : List.of("index", "microblog", "notifications", "dashboard", "audit")) {
+    for (String name : List.of("index", "microblog", "feed", "notifications", "dashboard", "audit")) {
       assertThat(dir.resolve(name + ".png")).isNotEmptyFile();
     }
   }

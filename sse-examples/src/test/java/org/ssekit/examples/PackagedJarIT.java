@@ -100,8 +100,13 @@ class PackagedJarIT {
     assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/html"));
     assertThat(index.body()).contains("href=\"/posts\"", "href=\"/notifications\"", "href=\"/dashboard\"", "href=\"/audit\"");
     assertThat(get(Assets.HTMX.substring(1)).statusCode()).isEqualTo(200);
-    assertThat(get(Assets.HTMX_SSE.substring(1)).body()).contains("defineExtension(\"sse\"");
+    assertThat(get(Assets.HTMX_SSE.substring(1)).body()).contains("defineExtension('sse'");
     assertThat(get("static/app.css").body()).contains("@keyframes flash");
+    assertThat(index.body()).contains("<link rel=\"icon\" href=\"" + Assets.FAVICON + "\"");
+    assertThat(get(Assets.FAVICON.substring(1)).body()).startsWith("<svg");
+    HttpResponse<String> ico = get("favicon.ico");
+    assertThat(ico.statusCode()).isEqualTo(200);
+    assertThat(ico.headers().firstValue("Content-Type")).contains("image/x-icon");
   }
 
   @Test

@@ -47,7 +47,7 @@ class TwoInstancesIT {
 
   private static final int VIEWS_ON_A = 7;
   private static final int VIEWS_ON_B = 5;
-  private static final Pattern VIEWS = Pattern.compile("<b>(\\d+)</b> views");
+  private static final Pattern VIEWS = Pattern.compile("<b>(\\d+)</b> views?<");
   private static final Pattern LISTENING = Pattern.compile("ssekit demo: open (http://\\S+/)");
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

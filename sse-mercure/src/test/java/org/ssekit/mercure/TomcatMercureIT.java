@@ -53,7 +53,7 @@ class TomcatMercureIT {
     Context ctx = tomcat.addContext("", dir.toString());
     Wrapper w = Tomcat.addServlet(ctx, "mercure", hub.servlet());
     w.setAsyncSupported(true);
-    ctx.addServletMappingDecoded(hub.path() + "/*", "mercure");
+    ctx.addServletMapping(hub.path() + "/*", "mercure");
     tomcat.start();
     base = "http://127.0.0.1:" + connector.getLocalPort();
   }

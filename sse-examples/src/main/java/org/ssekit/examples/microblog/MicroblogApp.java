@@ -27,7 +27,9 @@ import org.ssekit.servlet.SseRouter;
  * The live microblog, after the "live website updates with Go, SSE and htmx" article.
  *
  * <ul>
- *   <li>{@code GET /posts} lists the posts; {@code GET /posts/{id}} shows one and counts a view.
+ *   <li>{@code GET /posts} is the live feed: every post as a card with its views and reactions,
+ *       kept current over one stream, {@code GET /posts/stats} ({@link FeedAdapter}); {@code GET
+ *       /posts/{id}} shows one post and counts a view.
  *   <li>{@code POST /posts/{id}/reactions/{reaction}} counts a reaction (the page posts it with
  *       htmx and swaps nothing: the new count arrives over the stream like everyone else's).
  *   <li>{@code GET /posts/{id}/stats} is the stats fragment for a plain GET and the SSE stream of
@@ -69,6 +71,12 @@ public final class MicroblogApp implements AutoCloseable {
 
   /** The hub topic of stats updates. */
   public static final String TOPIC = "microblog";
+
+  /**
+   * The hub topic of the feed: every change of every post, as an event named {@code stats-<post
+   * id>} (see {@link #feedEvent}), so that each card of the list swaps only its own counters.
+   */
+  public static final String FEED_TOPIC = "microblog-feed";
 
   /** The work topic a view is published to when the app is {@link #shared}. */
   public static final String VIEWS_TOPIC = "post-views";
@@ -138,15 +146,25 @@ public final class MicroblogApp implements AutoCloseable {
   /** Mounts the app's servlet at {@code /posts/*}. */
   public void mount(ServletContextHandler context, SseRouter router) {
     ServletHolder holder =
-        new ServletHolder("microblog", new PostsServlet(router.handler("/posts/{id}/stats", TOPIC, new StatsAdapter(blog, templates))));
+        new ServletHolder(
+            "microblog",
+            new PostsServlet(
+                router.handler("/posts/{id}/stats", TOPIC, new StatsAdapter(blog, templates)),
+                router.handler("/posts/stats", FEED_TOPIC, new FeedAdapter(blog, templates))));
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/posts");
     context.addServlet(holder, "/posts/*");
   }
 
+  /** The event name of post {@code id}'s counters in the feed. */
+  static String feedEvent(long id) {
+    return "stats-" + id;
+  }
+
   private void publish(PostStats stats, String changed) {
     String html = templates.render("microblog/stats.jte", new StatsView(stats, changed));
     hub.publish(TOPIC, String.valueOf(stats.postId()), Event.of(StatsAdapter.EVENT, html));
+    hub.publish(FEED_TOPIC, Event.of(feedEvent(stats.postId()), html));
   }
 
   /**
@@ -208,14 +226,17 @@ public final class MicroblogApp implements AutoCloseable {
     }
   }
 
-  /** Queues the changed fragment on this instance's viewers of the post (shared mode). */
+  /** Queues the changed fragment on this instance's viewers of the post and of the feed (shared mode). */
   private void sendToViewers(PostStats stats, String changed) {
     String html = templates.render("microblog/stats.jte", new StatsView(stats, changed));
     Event event = Event.of(StatsAdapter.EVENT, html);
+    Event card = Event.of(feedEvent(stats.postId()), html);
     Optional<Long> post = Optional.of(stats.postId());
     for (EventStream s : hub.streams()) {
       if (s.topic().equals(TOPIC) && StatsAdapter.postId(s.request()).equals(post)) {
         s.send(event);
+      } else if (s.topic().equals(FEED_TOPIC)) {
+        s.send(card);
       }
     }
   }
@@ -227,23 +248,27 @@ public final class MicroblogApp implements AutoCloseable {
     return Optional.of(Long.parseLong(s));
   }
 
-  /** Routes {@code /posts/...}: pages and reactions here, the stats stream to the stream servlet. */
+  /** Routes {@code /posts/...}: pages and reactions here, the stats streams to the stream servlets. */
   private final class PostsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient HttpServlet stats;
+    private final transient HttpServlet feed;
 
-    PostsServlet(HttpServlet stats) {
+    PostsServlet(HttpServlet stats, HttpServlet feed) {
       this.stats = stats;
+      this.feed = feed;
     }
 
     @Override
     public void init(ServletConfig config) throws ServletException {
       super.init(config);
       stats.init(config);
+      feed.init(config);
     }
 
     @Override
     public void destroy() {
+      feed.destroy();
       stats.destroy();
       super.destroy();
     }
@@ -251,9 +276,13 @@ public final class MicroblogApp implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
       String[] parts = Http.subPath(req).split("/");
-      // parts[0] is "" (the path starts with a slash); parts[1] the id, parts[2] the action
+      // parts[0] is "" (the path starts with a slash); parts[1] the id (or "stats"), parts[2] the action
       if (parts.length == 3 && parts[2].equals("stats")) {
         stats.service(req, resp);
+        return;
+      }
+      if (parts.length == 2 && parts[1].equals("stats")) {
+        feed.service(req, resp);
         return;
       }
       super.service(req, resp);
@@ -263,7 +292,7 @@ public final class MicroblogApp implements AutoCloseable {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       String[] parts = Http.subPath(req).split("/");
       if (parts.length == 1) {
-        templates.write(resp, "microblog/list.jte", new PostList(blog.posts()));
+        templates.write(resp, "microblog/list.jte", PostList.of(blog));
         return;
       }
       Optional<Post> post = parts.length == 2 ? parseId(parts[1]).flatMap(blog::post) : Optional.empty();
@@ -304,14 +333,38 @@ public final class MicroblogApp implements AutoCloseable {
   }
 
   /**
-   * The model of the post list page.
+   * The model of the feed page.
    *
-   * @param posts the posts
+   * @param cards every post with its counters at render time
    */
-  public record PostList(List<Post> posts) {
+  public record PostList(List<Card> cards) {
     /** Copies the list. */
     public PostList {
-      posts = List.copyOf(posts);
+      cards = List.copyOf(cards);
+    }
+
+    /** The feed of {@code blog}'s posts now. */
+    static PostList of(Microblog blog) {
+      return new PostList(FeedAdapter.cards(blog));
+    }
+  }
+
+  /**
+   * One post of the feed.
+   *
+   * @param post the post
+   * @param stats its counters at render time
+   */
+  public record Card(Post post, StatsView stats) {
+    /** Checks the fields. */
+    public Card {
+      Objects.requireNonNull(post, "post");
+      Objects.requireNonNull(stats, "stats");
+    }
+
+    /** The name of the feed event that carries this card's counters. */
+    public String event() {
+      return feedEvent(post.id());
     }
   }
 

@@ -74,4 +74,33 @@ class MicroblogAppTest {
     assertThat(viewerOfTwo.data("stats").get(1)).contains("data-post=\"2\"").contains("class=\"counter bump\" data-counter=\"views\"");
     assertThat(viewerOfOne.data("stats")).hasSize(2);
   }
+
+  @Test
+  void theFeedStartsWithEveryPostsCountersAndGetsEachChangeNamedForItsPost() {
+    FeedAdapter feed = new FeedAdapter(app.blog(), templates);
+    TestStream reader = TestStream.open(hub, MicroblogApp.FEED_TOPIC, feed, StreamRequest.of("/posts/stats"));
+    int posts = app.blog().posts().size();
+    assertThat(posts).isGreaterThan(1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> app.blog().posts().stream().allMatch(p -> reader.data("stats-" + p.id()).size() == 1));
+    for (Post p : app.blog().posts()) {
+      assertThat(reader.data("stats-" + p.id())).singleElement().asString().contains("data-post=\"" + p.id() + "\"");
+    }
+
+    app.blog().react(2, Reaction.LIKE);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> reader.data("stats-2").size() == 2);
+    assertThat(reader.data("stats-2").get(1)).contains("class=\"counter bump\" data-counter=\"like\"");
+    assertThat(reader.data("stats-1")).hasSize(1);
+  }
+
+  @Test
+  void oneViewIsSingularAndOtherCountsPlural() {
+    assertThat(new String(adapter.initial(stats("1")).body(), StandardCharsets.UTF_8)).contains("<b>0</b> views<");
+    app.blog().view(1);
+    assertThat(new String(adapter.initial(stats("1")).body(), StandardCharsets.UTF_8)).contains("<b>1</b> view<");
+    app.blog().view(1);
+    assertThat(new String(adapter.initial(stats("1")).body(), StandardCharsets.UTF_8)).contains("<b>2</b> views<");
+  }
 }
