@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ResourceLoader;
 import org.ssekit.Hub;
 import org.ssekit.HubListener;
 import org.ssekit.broker.Broker;
@@ -44,8 +45,8 @@ public final class SseAutoConfiguration {
   /** The broker of {@code ssekit.broker.url}, or an in-memory one with {@code ssekit.history.*}. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  Broker ssekitBroker(SseProperties properties) {
-    return Brokers.create(properties, SseAutoConfiguration.class.getClassLoader());
+  Broker ssekitBroker(SseProperties properties, ResourceLoader resources) {
+    return Brokers.create(properties, resources.getClassLoader());
   }
 
   /** The hub, with the {@link HubListener} beans as listeners. */
