@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.ssekit.Hub;
 import org.ssekit.HubListener;
 import org.ssekit.broker.Broker;
@@ -38,6 +39,7 @@ import org.ssekit.servlet.SseRouter;
 public final class SseAutoConfiguration {
 
   static final String HEALTH_BEAN = "ssekitHealthIndicator";
+  static final String OBSERVATION_FILTER = "org.springframework.web.filter.ServerHttpObservationFilter";
 
   /** Used by Spring. */
   public SseAutoConfiguration() {}
@@ -75,7 +77,7 @@ public final class SseAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    SseRouter ssekitRouter(SseProperties p, Hub hub) {
+    SseRouter ssekitRouter(SseProperties p, Hub hub, ObservedPaths paths, ResourceLoader resources) {
       SseRouter.Builder b = SseRouter.builder()
           .hub(hub)
           .allowOrigins(p.cors().allowedOrigins().toArray(String[]::new))
@@ -98,13 +100,24 @@ public final class SseAutoConfiguration {
       if (p.writeConcurrency() != null) {
         b.writeConcurrency(p.writeConcurrency());
       }
+      if (ClassUtils.isPresent(OBSERVATION_FILTER, resources.getClassLoader())) {
+        b.requestCustomizer(paths.tagger());
+      }
       return b.build();
     }
 
     @Bean
-    SseServletRegistrations ssekitServlets(SseProperties p, SseRouter router, ListableBeanFactory beans) {
+    ObservedPaths ssekitObservedPaths() {
+      return new ObservedPaths();
+    }
+
+    @Bean
+    SseServletRegistrations ssekitServlets(
+        SseProperties p, SseRouter router, ObservedPaths paths, ListableBeanFactory beans) {
       Map<String, SseStream> streams = new LinkedHashMap<>(beans.getBeansOfType(SseStream.class));
-      return new SseServletRegistrations(p, router, streams);
+      SseServletRegistrations r = new SseServletRegistrations(p, router, streams);
+      r.entries().forEach(e -> paths.put(e.name(), e.path()));
+      return r;
     }
 
     @Bean

@@ -142,6 +142,21 @@ abstract class StarterContract {
   }
 
   @Test
+  void streamsAreTaggedWithTheirPathTemplateInHttpServerRequests() throws Exception {
+    try (Streams s = Streams.open(url("/sse/tagged"))) {
+      hub.publish("tagged", Event.of("x"));
+      s.next();
+    }
+    // the timer records when the response completes: the server sees the client gone at the next heartbeat (1 s)
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(
+          URI.create(url("/actuator/metrics/http.server.requests?tag=uri:/sse/%7Btopic%7D"))));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(JSON.readTree(r.body()).at("/measurements/0/value").asDouble()).isGreaterThanOrEqualTo(1);
+    });
+  }
+
+  @Test
   void shutdownWithOpenStreamsEndsThemCleanlyWellBeforeTheGracefulTimeout() throws Exception {
     List<String> props = new ArrayList<>(List.of("server.port=0", "server.shutdown=graceful"));
     props.addAll(List.of(containerProperties()));
