@@ -156,6 +156,26 @@ abstract class StarterContract {
     });
   }
 
+  double activeRequests() throws Exception {
+    for (JsonNode m : getJson("/actuator/metrics/http.server.requests.active").get("measurements")) {
+      if (m.get("statistic").asText().equals("ACTIVE_TASKS")) {
+        return m.get("value").asDouble();
+      }
+    }
+    throw new AssertionError("no ACTIVE_TASKS measurement");
+  }
+
+  @Test
+  void anObservationPredicateKeepsStreamsOutOfTheActiveRequests() throws Exception {
+    // the metrics request itself is active while it is answered: 1 with only the untracked stream open
+    try (Streams untracked = Streams.open(url("/sse/untracked"))) {
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(activeRequests()).isEqualTo(1));
+      try (Streams tracked = Streams.open(url("/sse/tracked"))) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(activeRequests()).isEqualTo(2));
+      }
+    }
+  }
+
   @Test
   void shutdownWithOpenStreamsEndsThemCleanlyWellBeforeTheGracefulTimeout() throws Exception {
     List<String> props = new ArrayList<>(List.of("server.port=0", "server.shutdown=graceful"));
