@@ -113,6 +113,21 @@ abstract class StarterContract {
   }
 
   @Test
+  void theSpringSecurityUserIsTheStreamsPrincipalForAdaptersAndSendToUser() throws Exception {
+    HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(url("/me/inbox")))
+        .header("Accept", "text/event-stream"));
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:wonderland".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (Streams s = Streams.open(url("/me/inbox"), "Authorization", basic)) {
+      var hello = s.next();
+      assertThat(hello.type()).isEqualTo("hello");
+      assertThat(hello.data()).isEqualTo("alice");
+      assertThat(hub.sendToUser("alice", Event.of("for alice only"))).isEqualTo(1);
+      assertThat(s.next().data()).isEqualTo("for alice only");
+    }
+  }
+
+  @Test
   void metricsShowTheLiveCountOfOpenStreams() throws Exception {
     List<Streams> open = new ArrayList<>();
     try {
