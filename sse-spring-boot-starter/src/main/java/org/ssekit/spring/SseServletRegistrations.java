@@ -53,6 +53,9 @@ final class SseServletRegistrations implements ServletContextInitializer {
     });
     String publishPath = p.publish().path();
     if (publishPath != null) {
+      if (p.publish().token() == null) {
+        log.warn("ssekit.publish.path={} has no ssekit.publish.token: anyone who reaches it may publish", publishPath);
+      }
       String topic = p.publish().topic();
       list.add(new Entry("ssekit-publish", publishPath, "ssekit.publish.path",
           servlet("ssekit.publish.path", () -> router.publishHandler(publishPath, topic))));

@@ -24,7 +24,7 @@ import org.ssekit.StreamAdapter;
  */
 public record SseStream(String path, String topic, StreamAdapter adapter) {
 
-  /** Checks that nothing is null and the path is absolute. */
+  // Checks that nothing is null and the path is absolute.
   public SseStream {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(topic, "topic");
