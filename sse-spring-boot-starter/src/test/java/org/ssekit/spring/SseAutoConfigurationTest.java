@@ -34,6 +34,21 @@ class SseAutoConfigurationTest {
   }
 
   @Test
+  void healthIsUpWithTheBrokerAndDownOnceTheBrokerIsClosed() {
+    web.run(ctx -> {
+      SseHealthIndicator indicator = ctx.getBean(SseHealthIndicator.class);
+      var up = indicator.health();
+      assertThat(up.getStatus().getCode()).isEqualTo("UP");
+      assertThat(up.getDetails()).containsEntry("broker", "InMemoryBroker").containsEntry("openStreams", 0)
+          .containsEntry("brokerStatus", "in-memory");
+      ctx.getBean(Broker.class).close();
+      var down = indicator.health();
+      assertThat(down.getStatus().getCode()).isEqualTo("DOWN");
+      assertThat(down.getDetails()).containsEntry("brokerStatus", "closed");
+    });
+  }
+
+  @Test
   void outsideAWebApplicationThereIsAHubButNoRouter() {
     new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SseAutoConfiguration.class))
         .run(ctx -> assertThat(ctx).hasSingleBean(Hub.class).doesNotHaveBean(SseRouter.class));
