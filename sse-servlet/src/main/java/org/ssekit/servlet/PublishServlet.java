@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ssekit.Event;
@@ -241,7 +243,7 @@ final class PublishServlet extends HttpServlet {
         try {
           m = f.join();
         } catch (RuntimeException e) {
-          Throwable cause = root(e);
+          Throwable cause = unwrap(e);
           ObjectNode err;
           int status;
           if (cause instanceof DuplicateIdException d) {
@@ -344,9 +346,13 @@ final class PublishServlet extends HttpServlet {
     return Http.JSON.createObjectNode().put("error", message);
   }
 
-  private static Throwable root(Throwable t) {
+  /**
+   * The failure a publish stage reports, without the future's wrappers: not the innermost cause,
+   * since a broker's {@link PublishUnconfirmedException} carries the timeout that caused it.
+   */
+  private static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
       c = c.getCause();
     }
     return c;

@@ -600,6 +600,42 @@ abstract class ServletStreamingContract {
   }
 
   @Test
+  void publishAnswersSayWhatTheBrokerDidWithTheIdsPublishedBeforeAFailure() throws Exception {
+    FaultyBroker broker = new FaultyBroker();
+    SseRouter r = router(SseRouter.builder().hub(h -> h.broker(broker)));
+    TestServer s = serve(Map.of("/publish", r.publishHandler(topic)));
+    URI uri = s.uri("/publish");
+    try {
+      HttpResponse<String> dup = post(uri, "[{\"data\":\"ok\",\"id\":\"a\"},{\"data\":\"dup\",\"id\":\"b\"}]");
+      assertThat(dup.statusCode()).isEqualTo(409);
+      var dupJson = Http.JSON.readTree(dup.body());
+      assertThat(dupJson.get("error").asText()).isEqualTo("duplicate id: b");
+      assertThat(dupJson.get("published").asInt()).isEqualTo(1);
+      assertThat(dupJson.get("ids").get(0).asText()).isEqualTo("a");
+
+      HttpResponse<String> bad = post(uri, "{\"data\":\"bad\"}");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(Http.JSON.readTree(bad.body()).get("error").asText()).isEqualTo("refused by the broker: payload refused");
+
+      HttpResponse<String> unknown = post(uri, "{\"data\":\"unconfirmed\"}");
+      assertThat(unknown.statusCode()).isEqualTo(503);
+      var unknownJson = Http.JSON.readTree(unknown.body());
+      assertThat(unknownJson.get("outcome").asText()).isEqualTo("unknown");
+      assertThat(unknownJson.get("error").asText()).contains("no acknowledgement within 5 s");
+
+      HttpResponse<String> down = post(uri, "{\"data\":\"down\"}");
+      assertThat(down.statusCode()).isEqualTo(503);
+      var downJson = Http.JSON.readTree(down.body());
+      assertThat(downJson.get("outcome").asText()).isEqualTo("not published");
+      assertThat(downJson.get("error").asText()).isEqualTo("publish failed: connection lost");
+      assertThat(downJson.get("published").asInt()).isZero();
+    } finally {
+      r.hub().close();
+      broker.close();
+    }
+  }
+
+  @Test
   void invalidPublishAnswers400AndPublishesNothing() throws Exception {
     SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
