@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ssekit.Event;
 import org.ssekit.StreamAdapter;
 import org.ssekit.servlet.SseRouter;
+import org.ssekit.testkit.SseReader;
 
 /**
  * Two application instances, each an embedded Jetty 12 with its own {@link SseRouter}, hub and
@@ -93,13 +94,13 @@ class TwoInstancesServletIT {
     names.delete();
   }
 
-  private HttpSseStream connect(Instance i, String lastEventId) {
-    HttpSseStream s = HttpSseStream.open(http, i.events(), lastEventId);
+  private SseReader connect(Instance i, String lastEventId) throws Exception {
+    SseReader s = SseReader.stream(http, i.events(), lastEventId);
     resources.add(0, s);
     return s;
   }
 
-  private void awaitLive(List<HttpSseStream> clients) {
+  private void awaitLive(List<SseReader> clients) {
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(200))
@@ -115,8 +116,8 @@ class TwoInstancesServletIT {
   }
 
   @Test
-  void eventsPublishedAlternatelyOnBothReachEveryClientOfBothOnceInLogOrder() {
-    List<HttpSseStream> clients = new ArrayList<>();
+  void eventsPublishedAlternatelyOnBothReachEveryClientOfBothOnceInLogOrder() throws Exception {
+    List<SseReader> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       clients.add(connect(a, null));
       clients.add(connect(b, null));
@@ -130,7 +131,7 @@ class TwoInstancesServletIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> clients.stream().allMatch(c -> c.data("e").size() >= 1000));
     List<String> ids = clients.get(0).ids("e");
     assertThat(ids).doesNotHaveDuplicates().hasSize(1000);
-    for (HttpSseStream c : clients) {
+    for (SseReader c : clients) {
       assertThat(c.data("e")).containsExactlyElementsOf(expected);
       assertThat(c.ids("e")).containsExactlyElementsOf(ids);
       assertThat(c.ended()).isFalse();
@@ -138,8 +139,8 @@ class TwoInstancesServletIT {
   }
 
   @Test
-  void aClientSwitchingInstanceWithLastEventIdMissesNothing() {
-    HttpSseStream first = connect(a, null);
+  void aClientSwitchingInstanceWithLastEventIdMissesNothing() throws Exception {
+    SseReader first = connect(a, null);
     awaitLive(List.of(first));
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -154,7 +155,7 @@ class TwoInstancesServletIT {
       sent.add("s" + i);
       (i % 2 == 0 ? a : b).publish("s" + i);
     }
-    HttpSseStream second = connect(b, lastId);
+    SseReader second = connect(b, lastId);
     for (int i = 100; i < 120; i++) {
       sent.add("s" + i);
       a.publish("s" + i);

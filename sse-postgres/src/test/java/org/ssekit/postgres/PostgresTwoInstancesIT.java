@@ -29,6 +29,7 @@ import org.ssekit.broker.EventLog;
 import org.ssekit.broker.Message;
 import org.ssekit.client.MessageEvent;
 import org.ssekit.servlet.SseRouter;
+import org.ssekit.testkit.SseReader;
 
 /**
  * Two application instances, each an embedded Jetty 12 with its own {@link SseRouter}, Hub and
@@ -91,15 +92,15 @@ class PostgresTwoInstancesIT {
       return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + "/events");
     }
 
-    SseTestClient connect(Optional<String> lastEventId) throws Exception {
-      SseTestClient c = SseTestClient.open(http, events(), lastEventId);
-      resources.add(0, c::cancel);
+    SseReader connect(Optional<String> lastEventId) throws Exception {
+      SseReader c = SseReader.stream(http, events(), lastEventId.orElse(null));
+      resources.add(0, c::close);
       assertThat(c.status()).isEqualTo(200);
       return c;
     }
   }
 
-  private static void awaitLive(Instance publisher, String topic, List<SseTestClient> clients) {
+  private static void awaitLive(Instance publisher, String topic, List<SseReader> clients) {
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(200))
@@ -122,7 +123,7 @@ class PostgresTwoInstancesIT {
     String topic = "two-" + UUID.randomUUID();
     Instance a = new Instance(topic);
     Instance b = new Instance(topic);
-    List<SseTestClient> clients = new ArrayList<>();
+    List<SseReader> clients = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       clients.add(a.connect(Optional.empty()));
       clients.add(b.connect(Optional.empty()));
@@ -145,7 +146,7 @@ class PostgresTwoInstancesIT {
     logOrder.add(first.get(0).lastEventId());
     log.messages().forEach(m -> logOrder.add(m.id().orElseThrow()));
     assertThat(logOrder).hasSize(EVENTS);
-    for (SseTestClient c : clients) {
+    for (SseReader c : clients) {
       List<MessageEvent> got = c.events("e");
       assertThat(got).hasSize(EVENTS);
       assertThat(ids(got)).containsExactlyElementsOf(logOrder);
@@ -168,8 +169,8 @@ class PostgresTwoInstancesIT {
     String topic = "switch-" + UUID.randomUUID();
     Instance a = new Instance(topic);
     Instance b = new Instance(topic);
-    SseTestClient onA = a.connect(Optional.empty());
-    SseTestClient witness = b.connect(Optional.empty());
+    SseReader onA = a.connect(Optional.empty());
+    SseReader witness = b.connect(Optional.empty());
     awaitLive(a, topic, List.of(onA, witness));
     java.util.concurrent.CountDownLatch switched = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<Void> publishing =
@@ -192,11 +193,11 @@ class PostgresTwoInstancesIT {
               }
             });
     await().atMost(WAIT).until(() -> onA.events("e").size() >= Math.min(300, EVENTS / 2));
-    onA.cancel();
+    onA.close();
     List<MessageEvent> before = onA.events("e");
     String lastSeen = before.get(before.size() - 1).lastEventId();
     assertThat(publishing).as("the switch happens while events are still being published").isNotDone();
-    SseTestClient onB = b.connect(Optional.of(lastSeen));
+    SseReader onB = b.connect(Optional.of(lastSeen));
     switched.countDown();
     publishing.orTimeout(60, TimeUnit.SECONDS).join();
     await().atMost(WAIT).until(() -> witness.events("e").size() >= EVENTS);

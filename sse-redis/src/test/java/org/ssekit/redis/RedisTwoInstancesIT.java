@@ -24,6 +24,7 @@ import org.ssekit.Event;
 import org.ssekit.StreamAdapter;
 import org.ssekit.servlet.SseRouter;
 import org.ssekit.testkit.BrokerAvailability;
+import org.ssekit.testkit.SseReader;
 
 /**
  * Two server instances, each an embedded Jetty 12 with its own {@link SseRouter}, hub and Redis
@@ -92,21 +93,21 @@ class RedisTwoInstancesIT {
     }
   }
 
-  private HttpSseClient client(Instance instance, String topic, @Nullable String lastEventId)
+  private SseReader client(Instance instance, String topic, @Nullable String lastEventId)
       throws Exception {
-    HttpSseClient c = HttpSseClient.open(http, instance.uri(topic), lastEventId);
+    SseReader c = SseReader.stream(http, instance.uri(topic), lastEventId);
     resources.add(0, c);
     return c;
   }
 
-  private static List<String> payloads(HttpSseClient c, String marker) {
+  private static List<String> payloads(SseReader c, String marker) {
     return c.data().stream().filter(d -> d.startsWith(marker)).collect(Collectors.toList());
   }
 
   @Test
   void eventsPublishedAlternatelyOnBothReachEveryClientOfBothOnceInLogOrder() throws Exception {
     String topic = "two-" + UUID.randomUUID();
-    List<HttpSseClient> clients = new ArrayList<>();
+    List<SseReader> clients = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       clients.add(client(a, topic, null));
       clients.add(client(b, topic, null));
@@ -134,7 +135,7 @@ class RedisTwoInstancesIT {
             .map(m -> m.id().orElseThrow())
             .collect(Collectors.toList());
     assertThat(logIds).hasSize(1000);
-    for (HttpSseClient c : clients) {
+    for (SseReader c : clients) {
       assertThat(payloads(c, "e")).containsExactlyElementsOf(expected);
       List<String> ids =
           c.events().stream().filter(e -> e.data().startsWith("e")).map(e -> e.lastEventId()).collect(Collectors.toList());
@@ -146,7 +147,7 @@ class RedisTwoInstancesIT {
   @Test
   void aClientSwitchingServerMidStreamWithLastEventIdMissesNothing() throws Exception {
     String topic = "switch-" + UUID.randomUUID();
-    HttpSseClient first = client(a, topic, null);
+    SseReader first = client(a, topic, null);
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(200))
@@ -170,7 +171,7 @@ class RedisTwoInstancesIT {
       expected.add("s" + i);
       (i % 2 == 0 ? a : b).publish(topic, "s" + i);
     }
-    HttpSseClient second = client(b, topic, lastSeen); // ... and resumes on instance B
+    SseReader second = client(b, topic, lastSeen); // ... and resumes on instance B
     for (int i = 200; i < 250; i++) {
       expected.add("s" + i);
       (i % 2 == 0 ? a : b).publish(topic, "s" + i);

@@ -20,6 +20,7 @@ import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.EventStream;
 import org.ssekit.HubListener;
+import org.ssekit.testkit.SseReader;
 
 /**
  * Many clients at once: abrupt disconnects and a stalled reader. Subclasses choose the container.
@@ -108,10 +109,10 @@ abstract class LoadContract {
         TestServer s = factory().start(Map.of("/events", r.handler(topic)), 8192);
         RawClient stalled = RawClient.open(null, s.port(), "/events?who=stalled", 4096)) {
       assertThat(stalled.status).isEqualTo(200);
-      HttpClient client = SseRecorder.client(false);
-      List<SseRecorder> recs = new ArrayList<>();
+      HttpClient client = SseReader.client(false);
+      List<SseReader> recs = new ArrayList<>();
       for (int i = 0; i < readers; i++) {
-        recs.add(SseRecorder.open(client, s.uri("/events")));
+        recs.add(SseReader.open(client, s.uri("/events")));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> r.hub().streamCount(topic) == readers + 1);
       EventStream slow =
@@ -130,12 +131,12 @@ abstract class LoadContract {
           published.incrementAndGet();
         }
         int expected = n;
-        await().atMost(Duration.ofSeconds(20)).until(() -> recs.stream().allMatch(x -> x.events.size() >= expected));
+        await().atMost(Duration.ofSeconds(20)).until(() -> recs.stream().allMatch(x -> x.events().size() >= expected));
         maxQueued = Math.max(maxQueued, slow.queued());
       }
 
       List<String> all = IntStream.range(0, n).mapToObj(i -> i + ":" + payload).collect(Collectors.toList());
-      for (SseRecorder rec : recs) {
+      for (SseReader rec : recs) {
         assertThat(rec.data()).containsExactlyElementsOf(all);
       }
       // the stalled stream held at most its capacity, then its policy (CLOSE) ended it
@@ -152,7 +153,7 @@ abstract class LoadContract {
           getClass().getSimpleName(), publishedAtClose.get(), n, maxQueued, capacity,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       assertThat(r.hub().streamCount(topic)).isEqualTo(readers);
-      recs.forEach(SseRecorder::cancel);
+      recs.forEach(SseReader::close);
     }
   }
 }

@@ -29,6 +29,7 @@ import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
 import org.ssekit.json.JacksonMarshaller;
+import org.ssekit.testkit.SseReader;
 
 /**
  * The behaviour every container must show, over real sockets. Subclasses choose the container
@@ -40,7 +41,7 @@ abstract class ServletStreamingContract {
 
   protected abstract TestServer.Factory factory();
 
-  private final List<SseRecorder> recorders = new ArrayList<>();
+  private final List<SseReader> recorders = new ArrayList<>();
   private final List<SseRouter> routers = new ArrayList<>();
   private final List<TestServer> servers = new ArrayList<>();
   HttpClient client;
@@ -48,14 +49,14 @@ abstract class ServletStreamingContract {
 
   @BeforeEach
   void setUp(TestInfo info) {
-    client = SseRecorder.client(factory().http2());
+    client = SseReader.client(factory().http2());
     topic = info.getTestMethod().orElseThrow().getName() + "-" + SEQ.incrementAndGet();
   }
 
   /** Clients leave, then routers end their streams, then containers stop. */
   @AfterEach
   void tearDown() throws Exception {
-    recorders.forEach(SseRecorder::cancel);
+    recorders.forEach(SseReader::close);
     routers.forEach(SseRouter::close);
     for (TestServer s : servers) {
       s.close();
@@ -85,18 +86,18 @@ abstract class ServletStreamingContract {
     return serve(Map.of(mapping, servlet));
   }
 
-  SseRecorder open(URI uri) throws Exception {
+  SseReader open(URI uri) throws Exception {
     return open(uri, Map.of());
   }
 
-  SseRecorder open(URI uri, Map<String, String> headers) throws Exception {
-    SseRecorder r = SseRecorder.open(client, uri, headers);
+  SseReader open(URI uri, Map<String, String> headers) throws Exception {
+    SseReader r = SseReader.open(client, uri, headers);
     recorders.add(r);
     return r;
   }
 
-  void assertHttpVersion(HttpResponse<?> r) {
-    assertThat(r.version())
+  void assertHttpVersion(HttpClient.Version v) {
+    assertThat(v)
         .isEqualTo(factory().http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
   }
 
@@ -136,8 +137,8 @@ abstract class ServletStreamingContract {
 
     // open() waits for the response headers: with nothing published, only an immediate flush
     // of the headers lets it return (a browser's onopen)
-    SseRecorder rec = open(s.uri("/events"));
-    assertHttpVersion(rec.response);
+    SseReader rec = open(s.uri("/events"));
+    assertHttpVersion(rec.version());
     assertThat(rec.status()).isEqualTo(200);
     assertThat(rec.headers().firstValue("content-type")).hasValueSatisfying(
         v -> assertThat(v.replace(" ", "").toLowerCase()).isEqualTo("text/event-stream;charset=utf-8"));
@@ -148,20 +149,20 @@ abstract class ServletStreamingContract {
     }
 
     publish(r, Event.of("greeting", "hello"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
-    assertThat(rec.events.get(0).type()).isEqualTo("greeting");
-    assertThat(rec.events.get(0).data()).isEqualTo("hello");
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 1);
+    assertThat(rec.events().get(0).type()).isEqualTo("greeting");
+    assertThat(rec.events().get(0).data()).isEqualTo("hello");
   }
 
   @Test
   void multiLineAndCarriageReturnDataArriveIntact() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
 
     publish(r, Event.of("one\ntwo\r\nthree\rfour"));
     publish(r, Event.of("  leading spaces, ünïcödé, emoji \uD83D\uDE00, data: not a field"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 2);
     assertThat(rec.data())
         .containsExactly(
             "one\ntwo\nthree\nfour",
@@ -172,13 +173,13 @@ abstract class ServletStreamingContract {
   void eventsLargerThanTheCoalescingBufferArriveWhole() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     List<String> sent =
         List.of("a".repeat(100_000), "small", "b\n".repeat(30_000), "c".repeat(StreamWriter.BATCH_BYTES - 8), "end");
     for (String d : sent) {
       r.hub().publish(topic, Event.of(d));
     }
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == sent.size());
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == sent.size());
     assertThat(rec.data()).containsExactlyElementsOf(sent);
   }
 
@@ -187,13 +188,13 @@ abstract class ServletStreamingContract {
     // room for the whole burst: this is about coalescing and order, not the slow-consumer policy
     SseRouter r = router(SseRouter.builder().hub(h -> h.queueCapacity(4096)));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
 
     int n = 2_000;
     for (int i = 0; i < n; i++) {
       r.hub().publish(topic, Event.of("e" + i));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events.size() >= n);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().size() >= n);
     assertThat(rec.data())
         .containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "e" + i).collect(Collectors.toList()));
   }
@@ -204,8 +205,8 @@ abstract class ServletStreamingContract {
     // second concurrent writer would corrupt the stream or make the container throw
     SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(5)).queueCapacity(100_000)));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder a = open(s.uri("/events"));
-    SseRecorder b = open(s.uri("/events"));
+    SseReader a = open(s.uri("/events"));
+    SseReader b = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     String streamA = r.hub().streams().iterator().next().id();
     int perThread = 500;
@@ -228,23 +229,23 @@ abstract class ServletStreamingContract {
       t.join();
     }
     int published = 4 * perThread * 4 / 5;
-    await().atMost(Duration.ofSeconds(15)).until(() -> a.events.size() + b.events.size() >= 2 * published + 4 * perThread / 5);
-    for (SseRecorder rec : List.of(a, b)) {
-      for (var e : rec.events) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> a.events().size() + b.events().size() >= 2 * published + 4 * perThread / 5);
+    for (SseReader rec : List.of(a, b)) {
+      for (var e : rec.events()) {
         String[] parts = e.data().split(":", 3);
         assertThat(parts[2]).isEqualTo("y".repeat(Integer.parseInt(parts[1]) % 300));
       }
       // each publisher's events arrive in its order
       for (int t = 0; t < 4; t++) {
         String prefix = t + ":";
-        List<Integer> seq = rec.events.stream().filter(e -> e.type().equals("message"))
+        List<Integer> seq = rec.events().stream().filter(e -> e.type().equals("message"))
             .map(e -> e.data()).filter(d -> d.startsWith(prefix))
             .map(d -> Integer.parseInt(d.split(":")[1])).collect(Collectors.toList());
         assertThat(seq).isSorted().hasSize(perThread * 4 / 5);
       }
     }
-    assertThat(a.done).isNotDone();
-    assertThat(b.done).isNotDone();
+    assertThat(a.done()).isNotDone();
+    assertThat(b.done()).isNotDone();
     assertThat(r.hub().streamCount(topic)).isEqualTo(2);
   }
 
@@ -252,22 +253,22 @@ abstract class ServletStreamingContract {
   void heartbeatsArriveOnSchedule() throws Exception {
     SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(200))));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.commentNanos.size() >= 6);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.commentNanos().size() >= 6);
     // on a busy machine single heartbeats jitter; their mean spacing must match the period
-    long spanMillis = TimeUnit.NANOSECONDS.toMillis(rec.commentNanos.get(5) - rec.commentNanos.get(0));
+    long spanMillis = TimeUnit.NANOSECONDS.toMillis(rec.commentNanos().get(5) - rec.commentNanos().get(0));
     assertThat(spanMillis / 5).isBetween(120L, 400L);
-    assertThat(rec.events).isEmpty();
+    assertThat(rec.events()).isEmpty();
   }
 
   @Test
   void sendsRetryOnConnect() throws Exception {
     SseRouter r = router(SseRouter.builder().hub(h -> h.retry(Duration.ofMillis(2500))));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.retries.isEmpty());
-    assertThat(rec.retries).containsExactly(2500L);
+    SseReader rec = open(s.uri("/events"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.retries().isEmpty());
+    assertThat(rec.retries()).containsExactly(2500L);
   }
 
   // ---- resume -----------------------------------------------------------------------------------
@@ -280,12 +281,12 @@ abstract class ServletStreamingContract {
     for (int i = 1; i <= 5; i++) {
       ids.add(id(publish(r, Event.of("e" + i))));
     }
-    SseRecorder rec = open(s.uri("/events"), Map.of("Last-Event-ID", ids.get(1)));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
+    SseReader rec = open(s.uri("/events"), Map.of("Last-Event-ID", ids.get(1)));
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 3);
     publish(r, Event.of("e6"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 4);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 4);
     assertThat(rec.data()).containsExactly("e3", "e4", "e5", "e6");
-    assertThat(rec.events.get(2).lastEventId()).isEqualTo(ids.get(4));
+    assertThat(rec.events().get(2).lastEventId()).isEqualTo(ids.get(4));
   }
 
   @Test
@@ -296,8 +297,8 @@ abstract class ServletStreamingContract {
     for (int i = 1; i <= 3; i++) {
       ids.add(id(publish(r, Event.of("e" + i))));
     }
-    SseRecorder rec = open(s.uri("/events?lastEventId=" + ids.get(0)));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 2);
+    SseReader rec = open(s.uri("/events?lastEventId=" + ids.get(0)));
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 2);
     assertThat(rec.data()).containsExactly("e2", "e3");
   }
 
@@ -307,14 +308,14 @@ abstract class ServletStreamingContract {
     TestServer s = serve("/events", r.handler(topic));
     publish(r, Event.of("old"));
 
-    SseRecorder tooLong = open(s.uri("/events"), Map.of("Last-Event-ID", "x".repeat(65)));
-    SseRecorder withNul = open(s.uri("/events?lastEventId=abc%00def"));
+    SseReader tooLong = open(s.uri("/events"), Map.of("Last-Event-ID", "x".repeat(65)));
+    SseReader withNul = open(s.uri("/events?lastEventId=abc%00def"));
     assertThat(tooLong.status()).isEqualTo(200);
     assertThat(withNul.status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
 
     publish(r, Event.of("live"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> tooLong.events.size() == 1 && withNul.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> tooLong.events().size() == 1 && withNul.events().size() == 1);
     // no replay of "old" and no history-gap reset: the id was treated as absent
     assertThat(tooLong.data()).containsExactly("live");
     assertThat(withNul.data()).containsExactly("live");
@@ -345,10 +346,10 @@ abstract class ServletStreamingContract {
     HttpResponse<String> curl = get(s.uri("/posts/42/stats"), "Accept", "*/*");
     assertThat(curl.body()).isEqualTo("{\"post\":\"42\",\"views\":7}");
 
-    SseRecorder rec = open(s.uri("/posts/42/stats"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
-    assertThat(rec.events.get(0).type()).isEqualTo("stats");
-    assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"42\",\"views\":7}");
+    SseReader rec = open(s.uri("/posts/42/stats"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 1);
+    assertThat(rec.events().get(0).type()).isEqualTo("stats");
+    assertThat(rec.events().get(0).data()).isEqualTo("{\"post\":\"42\",\"views\":7}");
   }
 
   @Test
@@ -425,13 +426,13 @@ abstract class ServletStreamingContract {
     SseRouter r = router(SseRouter.builder());
     TestServer s =
         serve("/api/topics/*", r.handler("/api/topics/{topic}/events", topic + "-{topic}", adapter));
-    SseRecorder a = open(s.uri("/api/topics/a/events?x=1"));
-    SseRecorder b = open(s.uri("/api/topics/b/events"));
+    SseReader a = open(s.uri("/api/topics/a/events?x=1"));
+    SseReader b = open(s.uri("/api/topics/b/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount() == 2);
 
     r.hub().publish(topic + "-a", Event.of("for a"));
     r.hub().publish(topic + "-b", Event.of("for b"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> a.events.size() == 1 && b.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> a.events().size() == 1 && b.events().size() == 1);
     assertThat(a.data()).containsExactly("for a");
     assertThat(b.data()).containsExactly("for b");
     StreamRequest first = seen.stream().filter(q -> q.pathParam("topic").equals(Optional.of("a"))).findFirst().orElseThrow();
@@ -448,13 +449,13 @@ abstract class ServletStreamingContract {
             SseRouter.builder()
                 .requestCustomizer((req, b) -> b.principal(req.getHeader("X-Test-User"))));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder alice = open(s.uri("/events"), Map.of("X-Test-User", "alice"));
-    SseRecorder bob = open(s.uri("/events"), Map.of("X-Test-User", "bob"));
+    SseReader alice = open(s.uri("/events"), Map.of("X-Test-User", "alice"));
+    SseReader bob = open(s.uri("/events"), Map.of("X-Test-User", "bob"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
 
     assertThat(r.hub().sendToUser("alice", Event.of("private", "for alice"))).isEqualTo(1);
     r.hub().broadcast(Event.of("public"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> alice.events.size() == 2 && bob.events.size() == 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> alice.events().size() == 2 && bob.events().size() == 1);
     assertThat(alice.data()).containsExactly("for alice", "public");
     assertThat(bob.data()).containsExactly("public");
   }
@@ -463,13 +464,13 @@ abstract class ServletStreamingContract {
   void routerPublishMarshalsValuesWithItsMarshaller() throws Exception {
     SseRouter r = router(SseRouter.builder().marshaller(JacksonMarshaller.create()));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     Message m = r.publish(topic, "stats", new Stats("9", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
-    assertThat(rec.events.get(0).type()).isEqualTo("stats");
-    assertThat(rec.events.get(0).data()).isEqualTo("{\"post\":\"9\",\"views\":3}");
-    assertThat(rec.events.get(0).lastEventId()).isEqualTo(id(m));
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 1);
+    assertThat(rec.events().get(0).type()).isEqualTo("stats");
+    assertThat(rec.events().get(0).data()).isEqualTo("{\"post\":\"9\",\"views\":3}");
+    assertThat(rec.events().get(0).lastEventId()).isEqualTo(id(m));
   }
 
   // ---- CORS -----------------------------------------------------------------------------------
@@ -507,12 +508,12 @@ abstract class ServletStreamingContract {
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.headers().firstValue("access-control-allow-origin")).isEmpty();
 
-    SseRecorder allowed = open(s.uri("/events"), Map.of("Origin", "https://app.example"));
+    SseReader allowed = open(s.uri("/events"), Map.of("Origin", "https://app.example"));
     assertThat(allowed.headers().firstValue("access-control-allow-origin")).contains("https://app.example");
     assertThat(allowed.headers().firstValue("access-control-allow-credentials")).contains("true");
     assertThat(allowed.headers().allValues("vary").toString()).contains("Origin");
 
-    SseRecorder other = open(s.uri("/events"), Map.of("Origin", "https://evil.example"));
+    SseReader other = open(s.uri("/events"), Map.of("Origin", "https://evil.example"));
     assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
     assertThat(other.headers().firstValue("access-control-allow-credentials")).isEmpty();
   }
@@ -521,7 +522,7 @@ abstract class ServletStreamingContract {
   void wildcardOriginNeverComesWithCredentials() throws Exception {
     SseRouter r = router(SseRouter.builder().allowOrigins("*"));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"), Map.of("Origin", "https://anyone.example"));
+    SseReader rec = open(s.uri("/events"), Map.of("Origin", "https://anyone.example"));
     assertThat(rec.headers().firstValue("access-control-allow-origin")).contains("*");
     assertThat(rec.headers().firstValue("access-control-allow-credentials")).isEmpty();
     org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -541,7 +542,7 @@ abstract class ServletStreamingContract {
                 .maxStreams(2)
                 .retryAfter(Duration.ofSeconds(7)));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder one = open(s.uri("/events"));
+    SseReader one = open(s.uri("/events"));
     open(s.uri("/events"));
 
     HttpResponse<String> third = get(s.uri("/events"), "Accept", "text/event-stream");
@@ -550,9 +551,9 @@ abstract class ServletStreamingContract {
     assertThat(third.headers().firstValue("retry-after")).contains("7");
     assertThat(third.body()).contains("too many open streams");
 
-    one.cancel();
+    one.close();
     await().atMost(Duration.ofSeconds(15)).until(() -> r.openStreams() == 1);
-    SseRecorder again = open(s.uri("/events"));
+    SseReader again = open(s.uri("/events"));
     assertThat(again.status()).isEqualTo(200);
   }
 
@@ -576,7 +577,7 @@ abstract class ServletStreamingContract {
   void publishEndpointAnswers202WithAssignedIds() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
 
     HttpResponse<String> one = post(s.uri("/publish"), "{\"data\":\"hi\",\"event\":\"greet\",\"retry\":3000}");
@@ -591,12 +592,12 @@ abstract class ServletStreamingContract {
     assertThat(ids2.size()).isEqualTo(2);
     assertThat(ids2.get(1).asText()).isEqualTo("my-id");
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 3);
     assertThat(rec.types()).containsExactly("greet", "message", "message");
     assertThat(rec.data()).containsExactly("hi", "{\"n\":1}", "two");
-    assertThat(rec.events.get(0).lastEventId()).isEqualTo(ids1.get(0).asText());
-    assertThat(rec.events.get(1).lastEventId()).isEqualTo(ids2.get(0).asText());
-    assertThat(rec.retries).contains(3000L);
+    assertThat(rec.events().get(0).lastEventId()).isEqualTo(ids1.get(0).asText());
+    assertThat(rec.events().get(1).lastEventId()).isEqualTo(ids2.get(0).asText());
+    assertThat(rec.retries()).contains(3000L);
   }
 
   @Test
@@ -639,7 +640,7 @@ abstract class ServletStreamingContract {
   void invalidPublishAnswers400AndPublishesNothing() throws Exception {
     SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
 
     List<String> bad =
@@ -689,7 +690,7 @@ abstract class ServletStreamingContract {
 
     // a marker published afterwards is the first and only thing the subscriber sees
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events().isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -697,7 +698,7 @@ abstract class ServletStreamingContract {
   void oversizedChunkedPublishAnswers413() throws Exception {
     SseRouter r = router(SseRouter.builder().maxPublishBytes(1024));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     // no Content-Length: the limit must be enforced while reading
     byte[] body = ("{\"data\":\"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -710,7 +711,7 @@ abstract class ServletStreamingContract {
             HttpResponse.BodyHandlers.ofString());
     assertThat(resp.statusCode()).isEqualTo(413);
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events().isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -800,12 +801,12 @@ abstract class ServletStreamingContract {
   void publishedNumbersAreTheJsonTextAsSent() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     HttpResponse<String> resp =
         post(s.uri("/publish"), "[{\"data\":12345678901234567890.5},{\"data\":1E400},{\"data\":{\"a\": [0.10, -0, 1e-999]}}]");
     assertThat(resp.statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 3);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 3);
     assertThat(rec.data()).containsExactly("12345678901234567890.5", "1E400", "{\"a\":[0.10,-0,1e-999]}");
   }
 
@@ -813,7 +814,7 @@ abstract class ServletStreamingContract {
   void overlongUtf8AndLookalikeMediaTypesAre400And415() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     byte[] overlong = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', 'a', (byte) 0xC0, (byte) 0xAF, 'b', '"', '}'};
     HttpResponse<String> bad =
@@ -837,7 +838,7 @@ abstract class ServletStreamingContract {
     }
     assertThat(post(s.uri("/publish"), "{\"data\":\"ok\"}", "Content-Type", "Application/JSON; charset=\"UTF-8\"").statusCode())
         .isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events().isEmpty());
     assertThat(rec.data()).containsExactly("ok");
   }
 
@@ -845,7 +846,7 @@ abstract class ServletStreamingContract {
   void duplicateAndEmptyIdsAnswer400NamingTheElement() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     HttpResponse<String> dup =
         post(s.uri("/publish"), "[{\"data\":\"a\",\"id\":\"x\"},{\"data\":\"b\"},{\"data\":\"c\",\"id\":\"x\"}]");
@@ -855,7 +856,7 @@ abstract class ServletStreamingContract {
     assertThat(empty.statusCode()).isEqualTo(400);
     assertThat(Http.JSON.readTree(empty.body()).get("error").asText()).startsWith("[1].id must not be empty");
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events().isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -863,7 +864,7 @@ abstract class ServletStreamingContract {
   void truncatedOrMalformedChunkedPublishBodyAnswers400Json() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
     String head = "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
     Map<String, String> cases = new LinkedHashMap<>();
@@ -877,7 +878,7 @@ abstract class ServletStreamingContract {
       assertThat(body(raw)).as(c.getKey()).contains("\"error\"");
     }
     assertThat(post(s.uri("/publish"), "{\"data\":\"marker\"}").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events.isEmpty());
+    await().atMost(Duration.ofSeconds(15)).until(() -> !rec.events().isEmpty());
     assertThat(rec.data()).containsExactly("marker");
   }
 
@@ -912,7 +913,7 @@ abstract class ServletStreamingContract {
               }
             })));
     TestServer s = serve(Map.of("/events", r.handler(topic), "/publish", r.publishHandler(topic)));
-    List<SseRecorder> readers = new ArrayList<>();
+    List<SseReader> readers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       readers.add(open(s.uri("/events")));
     }
@@ -925,10 +926,10 @@ abstract class ServletStreamingContract {
     String most = IntStream.range(0, 512).mapToObj(i -> "{\"data\":\"m" + i + "\"}").collect(Collectors.joining(",", "[", "]"));
     assertThat(post(s.uri("/publish"), most).statusCode()).isEqualTo(202);
     List<String> expected = IntStream.range(0, 512).mapToObj(i -> "m" + i).collect(Collectors.toList());
-    await().atMost(Duration.ofSeconds(20)).until(() -> readers.stream().allMatch(x -> x.events.size() >= 512));
-    for (SseRecorder rec : readers) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> readers.stream().allMatch(x -> x.events().size() >= 512));
+    for (SseReader rec : readers) {
       assertThat(rec.data()).containsExactlyElementsOf(expected);
-      assertThat(rec.done).isNotDone();
+      assertThat(rec.done()).isNotDone();
     }
     assertThat(closed).isEmpty();
     assertThat(r.hub().streamCount(topic)).isEqualTo(10);
@@ -940,9 +941,9 @@ abstract class ServletStreamingContract {
   void clientDisconnectClosesTheStream() throws Exception {
     SseRouter r = router(SseRouter.builder().hub(h -> h.heartbeat(Duration.ofMillis(200))));
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder rec = open(s.uri("/events"));
+    SseReader rec = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
-    rec.cancel();
+    rec.close();
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 0 && r.openStreams() == 0);
   }
 
@@ -950,16 +951,16 @@ abstract class ServletStreamingContract {
   void closeWritesWhatIsQueuedThenEndsEveryResponse() throws Exception {
     SseRouter r = router(SseRouter.builder());
     TestServer s = serve("/events", r.handler(topic));
-    SseRecorder a = open(s.uri("/events"));
-    SseRecorder b = open(s.uri("/events"));
+    SseReader a = open(s.uri("/events"));
+    SseReader b = open(s.uri("/events"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     for (int i = 0; i < 100; i++) {
       r.hub().broadcast(Event.of("last-" + i));
     }
     r.close();
 
-    a.done.get(5, TimeUnit.SECONDS);
-    b.done.get(5, TimeUnit.SECONDS);
+    a.done().get(5, TimeUnit.SECONDS);
+    b.done().get(5, TimeUnit.SECONDS);
     List<String> expected = IntStream.range(0, 100).mapToObj(i -> "last-" + i).collect(Collectors.toList());
     assertThat(a.data()).containsExactlyElementsOf(expected);
     assertThat(b.data()).containsExactlyElementsOf(expected);
@@ -974,21 +975,21 @@ abstract class ServletStreamingContract {
     HttpServlet servlet = r.handler(topic);
     HttpServlet other = r.handler(topic);
     TestServer s = serve(Map.of("/events", servlet, "/other", other));
-    SseRecorder a = open(s.uri("/events"));
-    SseRecorder b = open(s.uri("/other"));
+    SseReader a = open(s.uri("/events"));
+    SseReader b = open(s.uri("/other"));
     await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 2);
     for (int i = 0; i < 50; i++) {
       r.hub().broadcast(Event.of("last-" + i));
     }
     servlet.destroy(); // what a container does when it undeploys the application
 
-    a.done.get(5, TimeUnit.SECONDS);
+    a.done().get(5, TimeUnit.SECONDS);
     assertThat(a.data())
         .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "last-" + i).collect(Collectors.toList()));
     // the other servlet's stream is untouched
     r.hub().broadcast(Event.of("still here"));
     await().atMost(Duration.ofSeconds(15)).until(() -> b.data().contains("still here"));
-    assertThat(b.done).isNotDone();
+    assertThat(b.done()).isNotDone();
     assertThat(r.openStreams()).isEqualTo(1);
   }
 
@@ -998,16 +999,16 @@ abstract class ServletStreamingContract {
     SseRouter r = SseRouter.builder().build();
     for (int round = 0; round < 2; round++) {
       TestServer s = factory().start(Map.of("/events", r.handler(topic)), 0);
-      SseRecorder rec;
+      SseReader rec;
       try {
         rec = open(s.uri("/events"));
         await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 1);
         r.hub().publish(topic, Event.of("round " + round));
-        await().atMost(Duration.ofSeconds(15)).until(() -> rec.events.size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> rec.events().size() == 1);
       } finally {
         s.close(); // destroy() ends the servlet's streams
       }
-      rec.done.handle((v, t) -> null).get(5, TimeUnit.SECONDS);
+      rec.done().handle((v, t) -> null).get(5, TimeUnit.SECONDS);
       assertThat(r.openStreams()).isZero();
       await().atMost(Duration.ofSeconds(15)).until(() -> r.hub().streamCount(topic) == 0);
       await().atMost(Duration.ofSeconds(10)).until(() -> threads(JettyServer.POOL) + threads(TomcatServer.POOL) == 0);

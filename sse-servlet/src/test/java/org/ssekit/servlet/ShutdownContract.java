@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.ssekit.Event;
+import org.ssekit.testkit.SseReader;
 
 /**
  * Stopping the container the way the guide says for it: clients receive every queued event and a
@@ -25,8 +26,8 @@ abstract class ShutdownContract {
     String topic = "stop-" + System.nanoTime();
     SseRouter r = SseRouter.builder().build();
     TestServer s = start(r, topic);
-    SseRecorder a = SseRecorder.open(SseRecorder.client(false), s.uri("/events"));
-    SseRecorder b = SseRecorder.open(SseRecorder.client(false), s.uri("/events"));
+    SseReader a = SseReader.open(SseReader.client(false), s.uri("/events"));
+    SseReader b = SseReader.open(SseReader.client(false), s.uri("/events"));
     await().atMost(Duration.ofSeconds(5)).until(() -> r.hub().streamCount(topic) == 2);
     for (int i = 0; i < 200; i++) {
       r.hub().broadcast(Event.of("e" + i));
@@ -35,8 +36,8 @@ abstract class ShutdownContract {
     s.close();
     long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
-    a.done.get(5, TimeUnit.SECONDS); // completes normally: a clean end of the chunked stream
-    b.done.get(5, TimeUnit.SECONDS);
+    a.done().get(5, TimeUnit.SECONDS); // completes normally: a clean end of the chunked stream
+    b.done().get(5, TimeUnit.SECONDS);
     List<String> all = IntStream.range(0, 200).mapToObj(i -> "e" + i).collect(Collectors.toList());
     assertThat(a.data()).containsExactlyElementsOf(all);
     assertThat(b.data()).containsExactlyElementsOf(all);
