@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -108,12 +107,8 @@ final class DraftProfile implements Profile {
   }
 
   @Override
-  public @Nullable String lastEventId(HttpServletRequest req, Query q) {
-    String h = req.getHeader("Last-Event-ID");
-    if (h != null && !h.isEmpty()) {
-      return h;
-    }
-    return q.first("last_event_id").filter(v -> !v.isEmpty()).orElse(null);
+  public String lastEventIdParameter() {
+    return "last_event_id";
   }
 
   @Override

@@ -27,8 +27,17 @@ interface Profile {
    */
   List<Selector> subscriptions(Query q, Limits limits) throws BadRequestException;
 
+  /** The query parameter a subscriber may resume with instead of the {@code Last-Event-ID} header. */
+  String lastEventIdParameter();
+
   /** The last event id a subscriber resumes from: the header, else this profile's parameter. */
-  @Nullable String lastEventId(HttpServletRequest req, Query q);
+  default @Nullable String lastEventId(HttpServletRequest req, Query q) {
+    String h = req.getHeader("Last-Event-ID");
+    if (h != null && !h.isEmpty()) {
+      return h;
+    }
+    return q.first(lastEventIdParameter()).filter(v -> !v.isEmpty()).orElse(null);
+  }
 
   /** The response header that tells a resuming subscriber where it resumed from. */
   String lastEventIdResponseHeader();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -68,12 +67,8 @@ final class ReleasedProfile implements Profile {
   }
 
   @Override
-  public @Nullable String lastEventId(HttpServletRequest req, Query q) {
-    String h = req.getHeader("Last-Event-ID");
-    if (h != null && !h.isEmpty()) {
-      return h;
-    }
-    return q.first("lastEventID").filter(v -> !v.isEmpty()).orElse(null);
+  public String lastEventIdParameter() {
+    return "lastEventID";
   }
 
   @Override
