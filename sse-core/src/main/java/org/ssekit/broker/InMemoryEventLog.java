@@ -51,7 +51,7 @@ final class InMemoryEventLog implements EventLog {
   public Message append(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    return rings.computeIfAbsent(topic, t -> new Ring(maxEvents)).append(message);
+    return rings.computeIfAbsent(topic, t -> new Ring()).append(message);
   }
 
   @Override
@@ -83,40 +83,47 @@ final class InMemoryEventLog implements EventLog {
     return n;
   }
 
-  /** A fixed-size circular buffer of one topic's messages. */
+  /**
+   * One topic's messages in a circular buffer that grows on demand (doubling, up to {@code
+   * maxEvents}) and shrinks when it is mostly empty. Each slot keeps one compact copy of its
+   * message ({@link Message#compact}): the payload and metadata, no cached event, and no id when
+   * the log assigned it (it is {@code <run>-<sequence>}, derived from the slot's position).
+   */
   private final class Ring {
-    private final Message[] messages;
-    private final long[] times;
+    private static final int MIN_CAPACITY = 8;
+
+    private Message[] messages = new Message[0];
+    private long[] times = new long[0];
     private long seq; // sequence of the newest message; the oldest retained is seq - size + 1
     private int head; // index of the oldest retained message
     private int size;
-    private @Nullable String newestId; // kept after expiry: a client that saw it missed nothing
-
-    Ring(int capacity) {
-      messages = new Message[capacity];
-      times = new long[capacity];
-    }
+    // The newest message's own id, or null when the log assigned it (run-seq) or none came yet.
+    // Kept after expiry: a client that saw the newest message missed nothing.
+    private @Nullable String newestOwnId;
 
     synchronized Message append(Message message) {
       long now = nanoClock.getAsLong();
       expire(now);
-      seq++;
-      Message stored = message.id().isPresent() ? message : message.withId(run + "-" + seq);
-      int slot = (head + size) % messages.length;
       if (size == messages.length) {
-        head = (head + 1) % messages.length;
-      } else {
-        size++;
+        if (messages.length < maxEvents) {
+          resize(Math.min(maxEvents, Math.max(MIN_CAPACITY, messages.length * 2)));
+        } else {
+          evictOldest();
+        }
       }
-      messages[slot] = stored;
-      newestId = stored.id().orElseThrow();
+      seq++;
+      String own = message.id().orElse(null);
+      int slot = (head + size) % messages.length;
+      messages[slot] = message.compact(own);
       times[slot] = now;
-      return stored;
+      size++;
+      newestOwnId = own;
+      return own != null ? message : message.withId(run + "-" + seq);
     }
 
     synchronized Replay readAfter(String lastEventId, int limit) {
       expire(nanoClock.getAsLong());
-      if (lastEventId.equals(newestId)) {
+      if (isNewest(lastEventId)) {
         return new Replay(List.of(), true);
       }
       int found = indexOf(lastEventId);
@@ -127,27 +134,45 @@ final class InMemoryEventLog implements EventLog {
         complete = false;
       }
       List<Message> out = new ArrayList<>(size - from);
+      long oldest = seq - size + 1;
       for (int i = from; i < size; i++) {
-        out.add(messages[(head + i) % messages.length]);
+        Message m = messages[(head + i) % messages.length];
+        String own = m.id().orElse(null);
+        // a fresh copy each time: a replay's cached event must not stay in the history
+        out.add(m.compact(own != null ? own : run + "-" + (oldest + i)));
       }
       return new Replay(out, complete);
+    }
+
+    private boolean isNewest(String id) {
+      if (seq == 0) {
+        return false;
+      }
+      return newestOwnId != null ? id.equals(newestOwnId) : assignedSequence(id) == seq;
+    }
+
+    /** The sequence an id of this log's form names, or -1 when it does not have that form. */
+    private long assignedSequence(String id) {
+      int prefix = run.length() + 1;
+      if (id.length() > prefix && id.startsWith(run) && id.charAt(run.length()) == '-') {
+        return parseSequence(id, prefix);
+      }
+      return -1;
     }
 
     /**
      * The position of the message with {@code id} among the retained ones (0 = oldest), or -1. An
      * id this log assigned names its sequence number, so it is found without a scan (the lock is
-     * held, and publishers of the topic wait, for as short as possible); other ids are searched.
+     * held, and publishers of the topic wait, for as short as possible); own ids are searched.
      */
     private int indexOf(String id) {
-      int prefix = run.length() + 1;
-      if (id.length() > prefix && id.startsWith(run) && id.charAt(run.length()) == '-') {
-        long n = parseSequence(id, prefix);
-        long oldest = seq - size + 1;
-        if (n >= oldest && n <= seq) {
-          int i = (int) (n - oldest);
-          if (id.equals(messages[(head + i) % messages.length].id().orElse(null))) {
-            return i;
-          }
+      long oldest = seq - size + 1;
+      long n = assignedSequence(id);
+      if (n >= oldest && n <= seq) {
+        int i = (int) (n - oldest);
+        Message m = messages[(head + i) % messages.length];
+        if (m.id().isEmpty() && id.charAt(run.length() + 1) != '0') { // canonical: no leading 0
+          return i;
         }
       }
       for (int i = size - 1; i >= 0; i--) {
@@ -158,12 +183,46 @@ final class InMemoryEventLog implements EventLog {
       return -1;
     }
 
+    private void evictOldest() {
+      messages[head] = null;
+      head = (head + 1) % messages.length;
+      size--;
+    }
+
     private void expire(long now) {
+      boolean evicted = false;
       while (size > 0 && now - times[head] > maxAgeNanos) {
-        messages[head] = null;
-        head = (head + 1) % messages.length;
-        size--;
+        evictOldest();
+        evicted = true;
       }
+      if (evicted) {
+        shrink();
+      }
+    }
+
+    /** Halves the capacity while at most a quarter of it is used, down to {@value #MIN_CAPACITY}. */
+    private void shrink() {
+      int capacity = messages.length;
+      while (capacity > MIN_CAPACITY && size <= capacity / 4) {
+        capacity /= 2;
+      }
+      if (capacity < messages.length) {
+        resize(Math.max(MIN_CAPACITY, capacity));
+      }
+    }
+
+    /** Moves the retained messages to arrays of {@code capacity} slots, the oldest at 0. */
+    private void resize(int capacity) {
+      Message[] m = new Message[capacity];
+      long[] t = new long[capacity];
+      for (int i = 0; i < size; i++) {
+        int from = (head + i) % messages.length;
+        m[i] = messages[from];
+        t[i] = times[from];
+      }
+      messages = m;
+      times = t;
+      head = 0;
     }
   }
 }
