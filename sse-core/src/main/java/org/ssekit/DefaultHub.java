@@ -56,7 +56,8 @@ final class DefaultHub implements Hub {
 
   DefaultHub(Hub.Builder b) {
     this.ownsBroker = b.broker == null;
-    this.broker = b.broker != null ? b.broker : InMemoryBroker.create();
+    this.broker =
+        b.broker != null ? b.broker : b.ownBroker != null ? b.ownBroker.build() : InMemoryBroker.create();
     this.history = broker.history().orElse(null);
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();

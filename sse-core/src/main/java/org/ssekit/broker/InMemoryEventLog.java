@@ -3,35 +3,103 @@ package org.ssekit.broker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.ssekit.internal.broker.Checks;
 
 /**
- * {@link EventLog#inMemory}: one ring buffer per topic, bounded by count and age. Each topic's
- * ring is guarded by its own monitor; nothing blocks on I/O.
+ * {@link EventLog#inMemory}: one ring buffer per topic, bounded per topic by count, bytes and
+ * age, and across topics by a byte budget and a number of topics. Each topic's ring is guarded by
+ * its own monitor; nothing blocks on I/O.
+ *
+ * <p>Bytes are an estimate of the heap an entry retains: its payload, its own id and metadata
+ * characters, plus {@value #ENTRY_OVERHEAD} bytes of bookkeeping (a topic counts {@value
+ * #TOPIC_OVERHEAD} bytes plus its name against the budget while it is kept).
+ *
+ * <p>The budget evicts the oldest entries across all topics (by append time) once it is exceeded,
+ * down to 15/16 of it, so an eviction pass runs once per budget/16 bytes appended, not per append;
+ * a topic whose last entry is evicted is dropped. The topic bound refuses: a new topic when {@code
+ * maxTopics} topics are kept fails with {@link CapacityExceededException} (topics whose history
+ * has expired are dropped first). Sequences never restart within a run: a topic dropped and
+ * published again continues above every sequence a dropped topic had, so an id held by a client
+ * never comes to stand for another message.
  */
 final class InMemoryEventLog implements EventLog {
 
+  /** Bookkeeping bytes counted per entry: the message object, its slot and its time. */
+  static final int ENTRY_OVERHEAD = 64;
+
+  /** Bookkeeping bytes counted per kept topic (plus its name's length). */
+  static final int TOPIC_OVERHEAD = 160;
+
+  /** Default for {@code maxTopics}. */
+  static final int DEFAULT_MAX_TOPICS = InMemoryBroker.DEFAULT_MAX_TOPICS;
+
+  /** How often, at most, a publish to a new topic at the topic bound looks for expired topics. */
+  private static final long SWEEP_INTERVAL_NANOS = 100_000_000L;
+
+  /**
+   * Default for the budget: a quarter of the maximum heap ({@link Runtime#maxMemory()}), read when
+   * the log is created.
+   */
+  static long defaultBudget() {
+    long max = Runtime.getRuntime().maxMemory();
+    return max == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, max / 4);
+  }
+
+  /** The bounds of one log; checked on construction. */
+  record Bounds(int maxEvents, long maxBytes, Duration maxAge, long budget, int maxTopics) {
+    Bounds {
+      Checks.history(maxEvents, maxBytes, maxAge);
+      if (budget < 1) {
+        throw new IllegalArgumentException("historyBudget must be positive: " + budget);
+      }
+      if (maxTopics < 1) {
+        throw new IllegalArgumentException("maxTopics must be positive: " + maxTopics);
+      }
+    }
+
+    static Bounds of(int maxEvents, long maxBytes, Duration maxAge) {
+      return new Bounds(maxEvents, maxBytes, maxAge, defaultBudget(), DEFAULT_MAX_TOPICS);
+    }
+  }
+
   private final int maxEvents;
+  private final long maxBytes;
   private final long maxAgeNanos;
+  private final long budget;
+  private final long lowWater;
+  private final int maxTopics;
   private final LongSupplier nanoClock;
   private final String run;
   private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+  private final AtomicLong used = new AtomicLong(); // bytes counted against the budget
+  private final AtomicInteger topicCount = new AtomicInteger();
+  private final AtomicLong droppedSeq = new AtomicLong(); // the highest sequence of a dropped topic
+  private final ReentrantLock evicting = new ReentrantLock();
+  private volatile long lastSweep;
 
   InMemoryEventLog(int maxEvents, Duration maxAge, LongSupplier nanoClock) {
-    if (maxEvents < 1) {
-      throw new IllegalArgumentException("history maxEvents must be positive: " + maxEvents);
-    }
-    Objects.requireNonNull(maxAge, "maxAge");
-    if (maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("history maxAge must be positive: " + maxAge);
-    }
-    this.maxEvents = maxEvents;
-    this.maxAgeNanos = saturatedNanos(maxAge);
+    this(Bounds.of(maxEvents, Long.MAX_VALUE, maxAge), nanoClock);
+  }
+
+  InMemoryEventLog(Bounds bounds, LongSupplier nanoClock) {
+    this.maxEvents = bounds.maxEvents();
+    this.maxBytes = bounds.maxBytes();
+    this.maxAgeNanos = Checks.nanos(bounds.maxAge());
+    this.budget = bounds.budget();
+    this.lowWater = budget - budget / 16;
+    this.maxTopics = bounds.maxTopics();
     this.nanoClock = nanoClock;
+    this.lastSweep = nanoClock.getAsLong() - SWEEP_INTERVAL_NANOS;
     // Unique per log instance: the start time plus 40 random bits, so two logs created in the same
     // millisecond (two servers, or two hubs in one JVM) still tell each other's ids apart.
     this.run =
@@ -39,32 +107,147 @@ final class InMemoryEventLog implements EventLog {
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40) | (1L << 40), 36).substring(1);
   }
 
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
+  /** The bytes an entry counts against the per-topic bound and the budget. */
+  static long weight(Message m) {
+    long w = ENTRY_OVERHEAD + m.payloadLength();
+    String id = m.id().orElse(null);
+    if (id != null) {
+      w += id.length();
     }
+    for (Map.Entry<String, String> e : m.metadata().entrySet()) {
+      w += e.getKey().length() + e.getValue().length();
+    }
+    return w;
+  }
+
+  private static long topicWeight(String topic) {
+    return TOPIC_OVERHEAD + topic.length();
   }
 
   @Override
   public Message append(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
-    return rings.computeIfAbsent(topic, t -> new Ring()).append(message);
+    long w = weight(message);
+    if (w > maxBytes) {
+      throw new IllegalArgumentException(
+          "a message of " + w + " bytes (payload, id, metadata and " + ENTRY_OVERHEAD
+              + " bytes of bookkeeping) is more than history maxBytes (" + maxBytes
+              + ") of a topic: it could never be kept; make it smaller or raise the bound");
+    }
+    if (w + topicWeight(topic) > budget) {
+      throw new IllegalArgumentException(
+          "a message of " + w + " bytes (payload, id, metadata and " + ENTRY_OVERHEAD
+              + " bytes of bookkeeping) is more than historyBudget (" + budget
+              + "): it could never be kept; make it smaller or raise the budget");
+    }
+    Message stored;
+    for (;;) {
+      Ring ring = rings.get(topic);
+      if (ring == null) {
+        ring = create(topic);
+      }
+      stored = ring.append(message, w);
+      if (stored != null) {
+        break;
+      }
+      // the ring was dropped meanwhile: take (or make) the topic's new one
+    }
+    if (used.get() > budget) {
+      evictOverBudget();
+    }
+    return stored;
   }
 
   @Override
   public Replay readAfter(String topic, String lastEventId, int limit) {
-    Objects.requireNonNull(lastEventId, "lastEventId");
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    Checks.readAfter(topic, lastEventId, limit);
+    for (;;) {
+      Ring ring = rings.get(topic);
+      if (ring == null) {
+        return new Replay(List.of(), false);
+      }
+      Replay r = ring.readAfter(lastEventId, limit);
+      if (r != null) {
+        return r;
+      }
     }
-    Ring ring = rings.get(topic);
-    if (ring == null) {
-      return new Replay(List.of(), false);
+  }
+
+  /** The bytes counted against the budget now (for tests). */
+  long used() {
+    return used.get();
+  }
+
+  /** The number of topics kept now (for tests). */
+  int topics() {
+    return topicCount.get();
+  }
+
+  private Ring create(String topic) {
+    if (topicCount.get() >= maxTopics) {
+      sweep();
     }
-    return ring.readAfter(lastEventId, limit);
+    return rings.computeIfAbsent(
+        topic,
+        t -> {
+          if (topicCount.incrementAndGet() > maxTopics) {
+            topicCount.decrementAndGet();
+            throw new CapacityExceededException(
+                "history maxTopics", maxTopics, "topic " + t + " would be one more topic with history");
+          }
+          used.addAndGet(topicWeight(t));
+          return new Ring(t, droppedSeq.get(), nanoClock.getAsLong());
+        });
+  }
+
+  /** Drops the topics whose history expired; at most once per {@link #SWEEP_INTERVAL_NANOS}. */
+  private void sweep() {
+    long now = nanoClock.getAsLong();
+    long last = lastSweep;
+    if (now - last < SWEEP_INTERVAL_NANOS || !evicting.tryLock()) {
+      return;
+    }
+    try {
+      lastSweep = now;
+      for (Ring r : rings.values()) {
+        r.dropIfExpired(now);
+      }
+    } finally {
+      evicting.unlock();
+    }
+  }
+
+  /**
+   * Evicts the oldest entries across topics until the budget's low-water mark. One thread evicts at
+   * a time; others go on appending (the budget may be exceeded by what they append meanwhile).
+   */
+  private void evictOverBudget() {
+    if (!evicting.tryLock()) {
+      return;
+    }
+    try {
+      PriorityQueue<Candidate> oldest = new PriorityQueue<>();
+      for (Ring r : rings.values()) {
+        oldest.add(new Candidate(r.oldestTime(), r));
+      }
+      Candidate c;
+      while (used.get() > lowWater && (c = oldest.poll()) != null) {
+        if (c.ring.evictOldestOrDrop()) {
+          oldest.add(new Candidate(c.ring.oldestTime(), c.ring));
+        }
+      }
+    } finally {
+      evicting.unlock();
+    }
+  }
+
+  /** A ring and the time of its oldest entry, when the eviction pass looked. */
+  private record Candidate(long time, Ring ring) implements Comparable<Candidate> {
+    @Override
+    public int compareTo(Candidate o) {
+      return Long.compare(time - o.time, 0); // nanoTime order is by difference
+    }
   }
 
   /** The decimal number at {@code from} to the end of {@code id}, or -1 if it is not one. */
@@ -92,18 +275,37 @@ final class InMemoryEventLog implements EventLog {
   private final class Ring {
     private static final int MIN_CAPACITY = 8;
 
+    private final String topic;
+    private final long firstSeq; // the sequence before this ring's first message
     private Message[] messages = new Message[0];
     private long[] times = new long[0];
     private long seq; // sequence of the newest message; the oldest retained is seq - size + 1
     private int head; // index of the oldest retained message
     private int size;
+    private long bytes; // the weight of the retained messages
+    private long lastTime; // when the newest message came (or the ring was made)
+    private boolean dropped; // removed from the log: appends and reads go to the topic's next ring
     // The newest message's own id, or null when the log assigned it (run-seq) or none came yet.
     // Kept after expiry: a client that saw the newest message missed nothing.
     private @Nullable String newestOwnId;
 
-    synchronized Message append(Message message) {
+    Ring(String topic, long firstSeq, long now) {
+      this.topic = topic;
+      this.firstSeq = firstSeq;
+      this.seq = firstSeq;
+      this.lastTime = now;
+    }
+
+    /** Appends; null if this ring was dropped (the caller takes the topic's new ring). */
+    synchronized @Nullable Message append(Message message, long w) {
+      if (dropped) {
+        return null;
+      }
       long now = nanoClock.getAsLong();
       expire(now);
+      while (size > 0 && bytes + w > maxBytes) {
+        evictOldest();
+      }
       if (size == messages.length) {
         if (messages.length < maxEvents) {
           resize(Math.min(maxEvents, Math.max(MIN_CAPACITY, messages.length * 2)));
@@ -117,11 +319,18 @@ final class InMemoryEventLog implements EventLog {
       messages[slot] = message.compact(own);
       times[slot] = now;
       size++;
+      bytes += w;
+      used.addAndGet(w);
+      lastTime = now;
       newestOwnId = own;
       return own != null ? message : message.withId(run + "-" + seq);
     }
 
-    synchronized Replay readAfter(String lastEventId, int limit) {
+    /** Reads; null if this ring was dropped (the caller reads the topic's new ring, if any). */
+    synchronized @Nullable Replay readAfter(String lastEventId, int limit) {
+      if (dropped) {
+        return null;
+      }
       expire(nanoClock.getAsLong());
       if (isNewest(lastEventId)) {
         return new Replay(List.of(), true);
@@ -144,9 +353,50 @@ final class InMemoryEventLog implements EventLog {
       return new Replay(out, complete);
     }
 
-    private boolean isNewest(String id) {
-      if (seq == 0) {
+    synchronized long oldestTime() {
+      return size > 0 ? times[head] : lastTime;
+    }
+
+    /**
+     * Evicts the oldest entry, and drops the ring when none is left. Whether the ring is still
+     * kept.
+     */
+    synchronized boolean evictOldestOrDrop() {
+      if (dropped) {
         return false;
+      }
+      if (size > 0) {
+        evictOldest();
+      }
+      if (size == 0) {
+        drop();
+        return false;
+      }
+      shrink();
+      return true;
+    }
+
+    synchronized void dropIfExpired(long now) {
+      if (!dropped) {
+        expire(now);
+        if (size == 0) {
+          drop();
+        }
+      }
+    }
+
+    /** Removes this ring from the log (held: its monitor). */
+    private void drop() {
+      dropped = true;
+      droppedSeq.accumulateAndGet(seq, Math::max); // before removal: the next ring starts above
+      rings.remove(topic, this);
+      topicCount.decrementAndGet();
+      used.addAndGet(-topicWeight(topic));
+    }
+
+    private boolean isNewest(String id) {
+      if (seq == firstSeq) {
+        return false; // nothing appended yet
       }
       return newestOwnId != null ? id.equals(newestOwnId) : assignedSequence(id) == seq;
     }
@@ -184,9 +434,12 @@ final class InMemoryEventLog implements EventLog {
     }
 
     private void evictOldest() {
+      long w = weight(messages[head]);
       messages[head] = null;
       head = (head + 1) % messages.length;
       size--;
+      bytes -= w;
+      used.addAndGet(-w);
     }
 
     private void expire(long now) {

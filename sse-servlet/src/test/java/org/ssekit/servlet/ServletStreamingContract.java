@@ -679,6 +679,25 @@ abstract class ServletStreamingContract {
   }
 
   @Test
+  void aPublishBeyondTheTopicBoundAnswers429WithRetryAfterAndPublishesNothing() throws Exception {
+    SseRouter r = router(SseRouter.builder().retryAfter(Duration.ofSeconds(7)).hub(h -> h.maxTopics(1)));
+    TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
+    assertThat(post(s.uri("/publish/" + topic), "{\"data\":\"x\"}").statusCode()).isEqualTo(202);
+    HttpResponse<String> full = post(s.uri("/publish/" + topic + "-other"), "{\"data\":\"y\"}");
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("retry-after")).contains("7");
+    var body = Http.JSON.readTree(full.body());
+    assertThat(body.get("limit").asText()).isEqualTo("history maxTopics");
+    assertThat(body.get("max").asLong()).isEqualTo(1);
+    assertThat(body.get("outcome").asText()).isEqualTo("not published");
+    assertThat(body.get("published").asInt()).isZero();
+    assertThat(body.get("error").asText()).contains("history maxTopics (1) reached");
+    assertThat(r.stats().publishRejected(429)).isEqualTo(1);
+    // the topic that has history still takes events
+    assertThat(post(s.uri("/publish/" + topic), "{\"data\":\"z\"}").statusCode()).isEqualTo(202);
+  }
+
+  @Test
   void publishRequiresTheBearerTokenWhenConfigured() throws Exception {
     SseRouter r = router(SseRouter.builder().publishToken("s3cret"));
     TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
