@@ -37,7 +37,10 @@ public interface EventLog {
    * (a quarter of the maximum heap, oldest evicted first) and {@link
    * InMemoryBroker.Builder#maxTopics} (100,000) apply. Ids have the form {@code <run>-<sequence>},
    * where the run part differs between server runs so a client holding an id from an earlier run
-   * is told the history has a gap.
+   * is told the history has a gap. A message bringing its own id is refused with {@link
+   * DuplicateIdException} when the topic's history has that id already, and with {@link
+   * IllegalArgumentException} when its id has this log's form {@code <run>-<sequence>} (it could
+   * stand for another message, and a client resuming from it would skip messages).
    *
    * @throws IllegalArgumentException if {@code maxEvents} is not positive or {@code maxAge} is
    *     less than 1 ms

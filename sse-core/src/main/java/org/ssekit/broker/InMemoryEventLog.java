@@ -2,6 +2,7 @@ package org.ssekit.broker;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +21,14 @@ import org.ssekit.internal.broker.Checks;
  * age, and across topics by a byte budget and a number of topics. Each topic's ring is guarded by
  * its own monitor; nothing blocks on I/O.
  *
- * <p>Bytes are an estimate of the heap an entry retains: its payload, its own id and metadata
- * characters, plus {@value #ENTRY_OVERHEAD} bytes of bookkeeping (a topic counts {@value
+ * <p>Ids: an id the log assigns is {@code <run>-<sequence>}; a message's own id is kept as it is,
+ * except that one of that form is refused ({@link IllegalArgumentException}: it could stand for
+ * another message) and one the topic's history has already is refused ({@link
+ * DuplicateIdException}).
+ *
+ * <p>Bytes are an estimate of the heap an entry retains: its payload, its own id (plus {@value
+ * #OWN_ID_OVERHEAD} bytes of index) and metadata characters, plus {@value #ENTRY_OVERHEAD} bytes
+ * of bookkeeping (a topic counts {@value
  * #TOPIC_OVERHEAD} bytes plus its name against the budget while it is kept).
  *
  * <p>The budget evicts the oldest entries across all topics (by append time) once it is exceeded,
@@ -39,6 +46,9 @@ final class InMemoryEventLog implements EventLog {
 
   /** Bookkeeping bytes counted per kept topic (plus its name's length). */
   static final int TOPIC_OVERHEAD = 160;
+
+  /** Bookkeeping bytes counted per entry with an own id, for its index entry. */
+  static final int OWN_ID_OVERHEAD = 48;
 
   /** Default for {@code maxTopics}. */
   static final int DEFAULT_MAX_TOPICS = InMemoryBroker.DEFAULT_MAX_TOPICS;
@@ -112,7 +122,7 @@ final class InMemoryEventLog implements EventLog {
     long w = ENTRY_OVERHEAD + m.payloadLength();
     String id = m.id().orElse(null);
     if (id != null) {
-      w += id.length();
+      w += OWN_ID_OVERHEAD + id.length();
     }
     for (Map.Entry<String, String> e : m.metadata().entrySet()) {
       w += e.getKey().length() + e.getValue().length();
@@ -128,6 +138,10 @@ final class InMemoryEventLog implements EventLog {
   public Message append(String topic, Message message) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(message, "message");
+    String own = message.id().orElse(null);
+    if (own != null && assignedSequence(own) >= 0) {
+      throw Checks.aliasingId(own, run + "-<sequence>");
+    }
     long w = weight(message);
     if (w > maxBytes) {
       throw new IllegalArgumentException(
@@ -250,6 +264,19 @@ final class InMemoryEventLog implements EventLog {
     }
   }
 
+  /**
+   * The sequence an id of this log's form ({@code <run>-<digits>}) names, or -1 when it does not
+   * have that form. Publishers' ids of that form are refused, so such an id always names the
+   * message the log gave it to.
+   */
+  private long assignedSequence(String id) {
+    int prefix = run.length() + 1;
+    if (id.length() > prefix && id.startsWith(run) && id.charAt(run.length()) == '-') {
+      return parseSequence(id, prefix);
+    }
+    return -1;
+  }
+
   /** The decimal number at {@code from} to the end of {@code id}, or -1 if it is not one. */
   private static long parseSequence(String id, int from) {
     if (id.length() - from > 18) {
@@ -288,6 +315,8 @@ final class InMemoryEventLog implements EventLog {
     // The newest message's own id, or null when the log assigned it (run-seq) or none came yet.
     // Kept after expiry: a client that saw the newest message missed nothing.
     private @Nullable String newestOwnId;
+    // The sequence of each retained message that brought its own id; made on the first one.
+    private @Nullable HashMap<String, Long> ownIds;
 
     Ring(String topic, long firstSeq, long now) {
       this.topic = topic;
@@ -303,6 +332,10 @@ final class InMemoryEventLog implements EventLog {
       }
       long now = nanoClock.getAsLong();
       expire(now);
+      String own = message.id().orElse(null);
+      if (own != null && ownIds != null && ownIds.containsKey(own)) {
+        throw new DuplicateIdException(topic, own);
+      }
       while (size > 0 && bytes + w > maxBytes) {
         evictOldest();
       }
@@ -314,7 +347,12 @@ final class InMemoryEventLog implements EventLog {
         }
       }
       seq++;
-      String own = message.id().orElse(null);
+      if (own != null) {
+        if (ownIds == null) {
+          ownIds = new HashMap<>();
+        }
+        ownIds.put(own, seq);
+      }
       int slot = (head + size) % messages.length;
       messages[slot] = message.compact(own);
       times[slot] = now;
@@ -401,19 +439,10 @@ final class InMemoryEventLog implements EventLog {
       return newestOwnId != null ? id.equals(newestOwnId) : assignedSequence(id) == seq;
     }
 
-    /** The sequence an id of this log's form names, or -1 when it does not have that form. */
-    private long assignedSequence(String id) {
-      int prefix = run.length() + 1;
-      if (id.length() > prefix && id.startsWith(run) && id.charAt(run.length()) == '-') {
-        return parseSequence(id, prefix);
-      }
-      return -1;
-    }
-
     /**
-     * The position of the message with {@code id} among the retained ones (0 = oldest), or -1. An
-     * id this log assigned names its sequence number, so it is found without a scan (the lock is
-     * held, and publishers of the topic wait, for as short as possible); own ids are searched.
+     * The position of the message with {@code id} among the retained ones (0 = oldest), or -1,
+     * without a scan (the lock is held, and publishers of the topic wait, for as short as
+     * possible): an id this log assigned names its sequence number, an own id is in the index.
      */
     private int indexOf(String id) {
       long oldest = seq - size + 1;
@@ -424,17 +453,22 @@ final class InMemoryEventLog implements EventLog {
         if (m.id().isEmpty() && id.charAt(run.length() + 1) != '0') { // canonical: no leading 0
           return i;
         }
+        return -1;
       }
-      for (int i = size - 1; i >= 0; i--) {
-        if (id.equals(messages[(head + i) % messages.length].id().orElse(null))) {
-          return i;
-        }
-      }
-      return -1;
+      Long own = ownIds == null ? null : ownIds.get(id);
+      return own == null ? -1 : (int) (own - oldest);
     }
 
     private void evictOldest() {
-      long w = weight(messages[head]);
+      Message m = messages[head];
+      long w = weight(m);
+      String own = m.id().orElse(null);
+      if (own != null && ownIds != null) {
+        ownIds.remove(own);
+        if (ownIds.isEmpty()) {
+          ownIds = null;
+        }
+      }
       messages[head] = null;
       head = (head + 1) % messages.length;
       size--;

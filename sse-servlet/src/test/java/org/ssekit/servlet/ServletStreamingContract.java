@@ -697,6 +697,27 @@ abstract class ServletStreamingContract {
     assertThat(post(s.uri("/publish/" + topic), "{\"data\":\"z\"}").statusCode()).isEqualTo(202);
   }
 
+  /** Issue 15.3 over HTTP: an id already in the history answers 409, an aliasing id 400. */
+  @Test
+  void aDuplicateIdAnswers409AndAnIdOfTheHistorysFormAnswers400() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
+    HttpResponse<String> first = post(s.uri("/publish/" + topic), "[{\"data\":\"1\"},{\"data\":\"2\",\"id\":\"o-1\"}]");
+    assertThat(first.statusCode()).isEqualTo(202);
+    String assigned = Http.JSON.readTree(first.body()).get("ids").get(0).asText();
+    String run = assigned.substring(0, assigned.lastIndexOf('-'));
+
+    HttpResponse<String> dup = post(s.uri("/publish/" + topic), "{\"data\":\"3\",\"id\":\"o-1\"}");
+    assertThat(dup.statusCode()).isEqualTo(409);
+    assertThat(Http.JSON.readTree(dup.body()).get("error").asText()).isEqualTo("duplicate id: o-1");
+
+    HttpResponse<String> alias = post(s.uri("/publish/" + topic), "{\"data\":\"4\",\"id\":\"" + run + "-5\"}");
+    assertThat(alias.statusCode()).isEqualTo(400);
+    assertThat(alias.body()).contains("has the form of the ids this history assigns");
+    assertThat(r.stats().publishRejected(409)).isEqualTo(1);
+    assertThat(r.stats().publishRejected(400)).isEqualTo(1);
+  }
+
   @Test
   void publishRequiresTheBearerTokenWhenConfigured() throws Exception {
     SseRouter r = router(SseRouter.builder().publishToken("s3cret"));
