@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * #DEFAULT_MAX_BACKLOG} messages): when publishers outrun the delivery of a topic, a publish
  * beyond the bound fails at once with a {@link RejectedExecutionException} and is neither kept in
  * the history nor delivered, so memory stays bounded and the publisher learns it must slow down.
+ *
+ * <p>The broker's own history is bounded per topic (count, bytes, age), across topics by a byte
+ * budget that evicts the oldest messages first, and by a number of topics beyond which a publish to
+ * a new topic fails with {@link CapacityExceededException} (see {@link Builder}). A topic with no
+ * subscriber and nothing waiting for delivery is dropped: topics cost memory only while used.
  */
 public final class InMemoryBroker implements Broker {
 
