@@ -167,9 +167,7 @@ final class InMemoryEventLog implements EventLog {
       }
       // the ring was dropped meanwhile: take (or make) the topic's new one
     }
-    if (used.get() > budget) {
-      evictOverBudget();
-    }
+    evictOverBudget();
     return stored;
   }
 
@@ -230,30 +228,41 @@ final class InMemoryEventLog implements EventLog {
     } finally {
       evicting.unlock();
     }
+    evictOverBudget(); // an appender may have found the lock taken by this sweep
   }
 
   /**
    * Evicts the oldest entries across topics until the budget's low-water mark. One thread evicts at
-   * a time; others go on appending (the budget may be exceeded by what they append meanwhile).
+   * a time; others go on appending (the budget may be exceeded by what they append meanwhile). An
+   * appender adds its bytes before it tries the lock, and the evictor looks again after releasing
+   * it, so no excess is left unevicted once the appenders return.
    */
   private void evictOverBudget() {
-    if (!evicting.tryLock()) {
-      return;
-    }
-    try {
-      PriorityQueue<Candidate> oldest = new PriorityQueue<>();
-      for (Ring r : rings.values()) {
-        oldest.add(new Candidate(r.oldestTime(), r));
+    boolean progress = true;
+    while (progress && used.get() > budget && evicting.tryLock()) {
+      try {
+        progress = evictPass();
+      } finally {
+        evicting.unlock();
       }
-      Candidate c;
-      while (used.get() > lowWater && (c = oldest.poll()) != null) {
-        if (c.ring.evictOldestOrDrop()) {
-          oldest.add(new Candidate(c.ring.oldestTime(), c.ring));
-        }
-      }
-    } finally {
-      evicting.unlock();
     }
+  }
+
+  /** One pass over a snapshot of the rings, oldest entry first; whether it evicted anything. */
+  private boolean evictPass() {
+    PriorityQueue<Candidate> oldest = new PriorityQueue<>();
+    for (Ring r : rings.values()) {
+      oldest.add(new Candidate(r.oldestTime(), r));
+    }
+    boolean evicted = false;
+    Candidate c;
+    while (used.get() > lowWater && (c = oldest.poll()) != null) {
+      evicted = true;
+      if (c.ring.evictOldestOrDrop()) {
+        oldest.add(new Candidate(c.ring.oldestTime(), c.ring));
+      }
+    }
+    return evicted;
   }
 
   /** A ring and the time of its oldest entry, when the eviction pass looked. */
@@ -427,9 +436,11 @@ final class InMemoryEventLog implements EventLog {
     private void drop() {
       dropped = true;
       droppedSeq.accumulateAndGet(seq, Math::max); // before removal: the next ring starts above
-      rings.remove(topic, this);
+      // counted out before it leaves the map, so a publish re-creating the topic at the bound is
+      // not refused for the ring on its way out
       topicCount.decrementAndGet();
       used.addAndGet(-topicWeight(topic));
+      rings.remove(topic, this);
     }
 
     private boolean isNewest(String id) {

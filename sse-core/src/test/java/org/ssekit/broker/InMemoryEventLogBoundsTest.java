@@ -153,4 +153,58 @@ class InMemoryEventLogBoundsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("historyBudget was already set");
   }
+
+  @Test
+  void concurrentPublishersKeepTheAccountingExactAndIdsIncreasingUnderEviction() throws Exception {
+    int topics = 50;
+    long budget = topics * (InMemoryEventLog.TOPIC_OVERHEAD + 3) + 200 * ENTRY;
+    InMemoryEventLog log =
+        new InMemoryEventLog(
+            new InMemoryEventLog.Bounds(20, 10 * ENTRY, Duration.ofMinutes(1), budget, topics), System::nanoTime);
+    String data = "d".repeat(DATA);
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  java.util.Random r = new java.util.Random(seed);
+                  for (int i = 0; i < 20_000; i++) {
+                    log.append("t" + r.nextInt(topics), Message.of(data));
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    long expected = 0;
+    int kept = 0;
+    for (int t = 0; t < topics; t++) {
+      String topic = "t" + t;
+      List<Message> m = log.readAfter(topic, "none", 1_000).messages();
+      if (m.isEmpty()) {
+        continue;
+      }
+      kept++;
+      expected += InMemoryEventLog.TOPIC_OVERHEAD + topic.length() + m.size() * ENTRY;
+      long previous = 0;
+      for (Message x : m) {
+        String id = x.id().orElseThrow();
+        long n = Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+        assertThat(n).isGreaterThan(previous);
+        previous = n;
+      }
+      assertThat(m.size()).isLessThanOrEqualTo(10); // the per-topic byte bound
+    }
+    assertThat(log.topics()).isEqualTo(kept);
+    assertThat(log.used()).isEqualTo(expected);
+    // every appender finished, the last one left at most a pass's low-water mark above the budget
+    assertThat(log.used()).isLessThanOrEqualTo(budget);
+  }
 }
