@@ -55,6 +55,7 @@ class SmallHeapIT {
           Pattern.compile("accepted=(\\d+) refused=(\\d+) reset=(\\w+) live=(\\w+) heapUsedAfterGc=(\\d+)")
               .matcher(output);
       assertThat(m.find()).as(output).isTrue();
+      System.out.println("small-heap JVM: " + m.group()); // the figures, for the build log
       long accepted = Long.parseLong(m.group(1));
       long refused = Long.parseLong(m.group(2));
       assertThat(accepted + refused).isEqualTo((long) TOPICS * PER_TOPIC); // every publish answered
