@@ -305,7 +305,9 @@ final class DefaultHub implements Hub {
     }
     try {
       CompletionStage<Message> stage = broker.publish(topic, m);
-      counters.published.increment();
+      if (!(stage instanceof CompletableFuture<?> f && f.isCompletedExceptionally())) {
+        counters.published.increment(); // a stage failed already is a refusal at once, as a throw
+      }
       return stage;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
