@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -163,21 +168,21 @@ class InMemoryEventLogBoundsTest {
             new InMemoryEventLog.Bounds(20, 10 * ENTRY, Duration.ofMinutes(1), budget, topics), System::nanoTime);
     String data = "d".repeat(DATA);
     int threads = 4;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int seed = t;
         done.add(
             pool.submit(
                 () -> {
-                  java.util.Random r = new java.util.Random(seed);
+                  Random r = new Random(seed);
                   for (int i = 0; i < 20_000; i++) {
                     log.append("t" + r.nextInt(topics), Message.of(data));
                   }
                 }));
       }
-      for (java.util.concurrent.Future<?> f : done) {
+      for (Future<?> f : done) {
         f.get();
       }
     } finally {

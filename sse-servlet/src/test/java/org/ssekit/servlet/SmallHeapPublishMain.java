@@ -1,5 +1,7 @@
 package org.ssekit.servlet;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -77,7 +79,7 @@ public final class SmallHeapPublishMain {
                   return false;
                 }
               });
-      await(() -> router.hub().streamCount("t0") == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> router.hub().streamCount("t0") == 1);
       client.send(post(server.uri("/publish/t0"), "{\"data\":\"after\"}"), HttpResponse.BodyHandlers.ofString());
       boolean gotIt = live.get(10, TimeUnit.SECONDS);
       router.close();
@@ -95,7 +97,4 @@ public final class SmallHeapPublishMain {
         .build();
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(condition::getAsBoolean);
-  }
 }
