@@ -56,7 +56,8 @@ final class DefaultHub implements Hub {
 
   DefaultHub(Hub.Builder b) {
     this.ownsBroker = b.broker == null;
-    this.broker = b.broker != null ? b.broker : InMemoryBroker.create();
+    this.broker =
+        b.broker != null ? b.broker : b.ownBroker != null ? b.ownBroker.build() : InMemoryBroker.create();
     this.history = broker.history().orElse(null);
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();
@@ -304,7 +305,9 @@ final class DefaultHub implements Hub {
     }
     try {
       CompletionStage<Message> stage = broker.publish(topic, m);
-      counters.published.increment();
+      if (!(stage instanceof CompletableFuture<?> f && f.isCompletedExceptionally())) {
+        counters.published.increment(); // a stage failed already is a refusal at once, as a throw
+      }
       return stage;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

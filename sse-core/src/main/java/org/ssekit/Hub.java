@@ -117,6 +117,8 @@ public interface Hub extends AutoCloseable {
    */
   final class Builder {
     @Nullable Broker broker;
+    InMemoryBroker.@Nullable Builder ownBroker; // options of the hub's own broker, if any was set
+    private @Nullable String ownBrokerOption;
     @Nullable ScheduledExecutorService scheduler;
     Duration heartbeat = Duration.ofSeconds(15);
     @Nullable Duration retry;
@@ -133,8 +135,73 @@ public interface Hub extends AutoCloseable {
      * new {@link InMemoryBroker#create()}, closed with the hub. An injected broker is not closed.
      */
     public Builder broker(Broker broker) {
-      this.broker = Objects.requireNonNull(broker, "broker");
+      Objects.requireNonNull(broker, "broker");
+      if (ownBrokerOption != null) {
+        throw new IllegalStateException(
+            ownBrokerOption + " was already set: it shapes the hub's own broker, not an injected one");
+      }
+      this.broker = broker;
       return this;
+    }
+
+    /**
+     * Bounds the history of the hub's own broker per topic by count and age; see {@link
+     * InMemoryBroker.Builder#history(int, Duration)}.
+     *
+     * @throws IllegalStateException if {@link #broker} was set already
+     */
+    public Builder history(int maxEvents, Duration maxAge) {
+      own("history(maxEvents, maxAge)").history(maxEvents, maxAge);
+      return this;
+    }
+
+    /**
+     * Bounds the history of the hub's own broker per topic by count, bytes and age; see {@link
+     * InMemoryBroker.Builder#history(int, long, Duration)}.
+     *
+     * @throws IllegalStateException if {@link #broker} was set already
+     */
+    public Builder history(int maxEvents, long maxBytes, Duration maxAge) {
+      own("history(maxEvents, maxBytes, maxAge)").history(maxEvents, maxBytes, maxAge);
+      return this;
+    }
+
+    /**
+     * Bounds the bytes of the hub's own broker's history across topics, oldest evicted first; see
+     * {@link InMemoryBroker.Builder#historyBudget}.
+     *
+     * @throws IllegalStateException if {@link #broker} was set already
+     */
+    public Builder historyBudget(long bytes) {
+      own("historyBudget").historyBudget(bytes);
+      return this;
+    }
+
+    /**
+     * Bounds the topics with history of the hub's own broker; a publish to one more fails with
+     * {@link org.ssekit.broker.CapacityExceededException}; see {@link
+     * InMemoryBroker.Builder#maxTopics}.
+     *
+     * @throws IllegalStateException if {@link #broker} was set already
+     */
+    public Builder maxTopics(int topics) {
+      own("maxTopics").maxTopics(topics);
+      return this;
+    }
+
+    private InMemoryBroker.Builder own(String option) {
+      if (broker != null) {
+        throw new IllegalStateException(
+            "broker(Broker) was already set: " + option + " shapes the hub's own broker;"
+                + " configure the injected broker instead");
+      }
+      if (ownBrokerOption == null) {
+        ownBrokerOption = option;
+      }
+      if (ownBroker == null) {
+        ownBroker = InMemoryBroker.builder();
+      }
+      return ownBroker;
     }
 
     /**

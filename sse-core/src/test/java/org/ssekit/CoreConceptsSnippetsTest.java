@@ -163,11 +163,18 @@ class CoreConceptsSnippetsTest {
   @Test
   void historySnippet() {
     InMemoryBroker broker =
-        InMemoryBroker.builder().history(EventLog.inMemory(5_000, Duration.ofMinutes(30))).build();
+        InMemoryBroker.builder()
+            .history(5_000, 8 << 20, Duration.ofMinutes(30))
+            .historyBudget(256 << 20)
+            .maxTopics(50_000)
+            .maxBacklog(10_000)
+            .build();
     try (broker;
         Hub resumable = Hub.builder().broker(broker).replayLimit(5_000).build()) {
       assertThat(resumable.broker().history()).isPresent();
     }
+    EventLog injected = EventLog.inMemory(5_000, Duration.ofMinutes(30));
+    assertThat(injected.append("t", Message.of("x")).id()).isPresent();
   }
 
   private static String wire(Event e) {

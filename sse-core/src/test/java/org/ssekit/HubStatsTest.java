@@ -45,6 +45,18 @@ class HubStatsTest {
   }
 
   @Test
+  void aPublishTheHistoryRefusesIsNotCountedAsPublished() {
+    try (Hub hub = Hub.builder().maxTopics(1).heartbeat(Duration.ZERO).latencySampling(0).build()) {
+      hub.publish("a", Event.of("1")).toCompletableFuture().join();
+      assertThat(hub.publish("b", Event.of("1")).toCompletableFuture()).isCompletedExceptionally();
+      hub.publish("a", Event.builder().id("x").data("2").build()).toCompletableFuture().join();
+      assertThat(hub.publish("a", Event.builder().id("x").data("3").build()).toCompletableFuture())
+          .isCompletedExceptionally();
+      assertThat(hub.stats().published()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void routedMessagesCountOnlyTheStreamsThatWantThem() {
     StreamAdapter byPost =
         new StreamAdapter() {

@@ -2,12 +2,14 @@ package org.ssekit;
 
 import org.ssekit.broker.Broker;
 import org.ssekit.broker.BrokerHealth;
+import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Subscriber;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.EventLog;
 import org.ssekit.broker.InMemoryBroker;
 import org.ssekit.broker.TestLogs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -78,6 +80,43 @@ class ResumeTest {
     publish(hub, "t", "e");
     assertThat(s.data()).containsExactly("c", "d", "e");
     assertThat(s.events()).noneMatch(e -> e.name().isPresent());
+  }
+
+  /**
+   * Issue 15.3: a publisher's id shaped like the ids the history assigns ({@code <run>-5} as the
+   * 2nd event) made a client resuming from it skip three events without a reset. It is refused
+   * now, and resuming from any id either replays exactly what followed or signals the gap.
+   */
+  @Test
+  void aPublisherIdAliasingAnAssignedIdIsRefusedSoNoResumeSkipsEventsSilently() {
+    Hub hub = syncHub(100);
+    String first = publish(hub, "t", "1");
+    String run = first.substring(0, first.lastIndexOf('-'));
+    var alias = hub.publish("t", Event.builder().id(run + "-5").data("2").build()).toCompletableFuture();
+    assertThat(alias).isCompletedExceptionally();
+    assertThatThrownBy(alias::join).hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has the form of the ids this history assigns");
+    publish(hub, "t", "3");
+    publish(hub, "t", "4");
+    publish(hub, "t", "5");
+
+    RecordingSink fromAlias = resume(hub, "t", run + "-5");
+    assertThat(fromAlias.events().get(0).name()).contains(StreamAdapter.RESET_EVENT);
+    assertThat(fromAlias.data()).endsWith("1", "3", "4", "5");
+    RecordingSink fromFirst = resume(hub, "t", first);
+    assertThat(fromFirst.data()).containsExactly("3", "4", "5");
+  }
+
+  @Test
+  void aDuplicatePublisherIdIsRefusedAndNotDelivered() {
+    Hub hub = syncHub(100);
+    RecordingSink live = resume(hub, "t", null);
+    hub.publish("t", Event.builder().id("order-1").data("a").build()).toCompletableFuture().join();
+    var again = hub.publish("t", Event.builder().id("order-1").data("b").build()).toCompletableFuture();
+    assertThatThrownBy(again::join).hasCauseInstanceOf(DuplicateIdException.class);
+    publish(hub, "t", "c");
+    assertThat(live.data()).containsExactly("a", "c");
+    assertThat(resume(hub, "t", "order-1").data()).containsExactly("c");
   }
 
   @Test

@@ -33,11 +33,32 @@ public interface EventLog {
 
   /**
    * An in-memory history keeping, per topic, at most {@code maxEvents} messages none older than
-   * {@code maxAge}. Ids have the form {@code <run>-<sequence>}, where the run part differs between
-   * server runs so a client holding an id from an earlier run is told the history has a gap.
+   * {@code maxAge}; across topics the defaults of {@link InMemoryBroker.Builder#historyBudget}
+   * (a quarter of the maximum heap, oldest evicted first) and {@link
+   * InMemoryBroker.Builder#maxTopics} (100,000) apply. Ids have the form {@code <run>-<sequence>},
+   * where the run part differs between server runs so a client holding an id from an earlier run
+   * is told the history has a gap. A message bringing its own id is refused with {@link
+   * DuplicateIdException} when the topic's history has that id already, and with {@link
+   * IllegalArgumentException} when its id has this log's form {@code <run>-<sequence>} (it could
+   * stand for another message, and a client resuming from it would skip messages).
+   *
+   * @throws IllegalArgumentException if {@code maxEvents} is not positive or {@code maxAge} is
+   *     less than 1 ms
    */
   static EventLog inMemory(int maxEvents, Duration maxAge) {
     return new InMemoryEventLog(maxEvents, maxAge, System::nanoTime);
+  }
+
+  /**
+   * An in-memory history as {@link #inMemory(int, Duration)} that also keeps at most {@code
+   * maxBytes} per topic, evicting the oldest first. A message counts its payload, its own id and
+   * metadata characters and 64 bytes of bookkeeping; one larger than {@code maxBytes} is refused
+   * with {@link IllegalArgumentException}.
+   *
+   * @throws IllegalArgumentException if a bound is not positive (naming it)
+   */
+  static EventLog inMemory(int maxEvents, long maxBytes, Duration maxAge) {
+    return new InMemoryEventLog(InMemoryEventLog.Bounds.of(maxEvents, maxBytes, maxAge), System::nanoTime);
   }
 
   /**

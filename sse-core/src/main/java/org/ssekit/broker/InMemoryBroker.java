@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.ssekit.internal.broker.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * #DEFAULT_MAX_BACKLOG} messages): when publishers outrun the delivery of a topic, a publish
  * beyond the bound fails at once with a {@link RejectedExecutionException} and is neither kept in
  * the history nor delivered, so memory stays bounded and the publisher learns it must slow down.
+ *
+ * <p>The broker's own history is bounded per topic (count, bytes, age), across topics by a byte
+ * budget that evicts the oldest messages first, and by a number of topics beyond which a publish to
+ * a new topic fails with {@link CapacityExceededException} (see {@link Builder}). A topic with no
+ * subscriber and nothing waiting for delivery is dropped: topics cost memory only while used.
  */
 public final class InMemoryBroker implements Broker {
 
@@ -47,6 +53,9 @@ public final class InMemoryBroker implements Broker {
 
   /** Default age bound of the history kept by {@link #create()}. */
   public static final Duration DEFAULT_HISTORY_AGE = Duration.ofMinutes(15);
+
+  /** Default bound of the topics with history, see {@link Builder#maxTopics}. */
+  public static final int DEFAULT_MAX_TOPICS = 100_000;
 
   /** Default bound of the messages of one topic waiting for delivery. */
   public static final int DEFAULT_MAX_BACKLOG = 10_000;
@@ -81,7 +90,8 @@ public final class InMemoryBroker implements Broker {
 
   /**
    * A broker with an in-memory history of {@value #DEFAULT_HISTORY_EVENTS} messages per topic,
-   * at most 15 minutes old, and the default dispatch pool.
+   * at most 15 minutes old, within the default {@link Builder#historyBudget} and {@link
+   * Builder#maxTopics}, and the default dispatch pool.
    */
   public static InMemoryBroker create() {
     return builder().build();
@@ -104,10 +114,11 @@ public final class InMemoryBroker implements Broker {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new BrokerClosedException("InMemoryBroker"));
     }
-    Topic t = topics.computeIfAbsent(topic, Topic::new);
     Message stored;
     try {
-      stored = t.publish(message);
+      do {
+        stored = topics.computeIfAbsent(topic, Topic::new).publish(message);
+      } while (stored == null); // the topic was removed meanwhile (idle): publish to its new one
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -121,13 +132,21 @@ public final class InMemoryBroker implements Broker {
     if (closed.get()) {
       throw new BrokerClosedException("InMemoryBroker");
     }
-    Topic t = topics.computeIfAbsent(topic, Topic::new);
     Handler h = new Handler(handler);
-    synchronized (t) {
-      h.since = t.seq + 1; // like a network broker: only messages published from now on
-      t.handlers.add(h);
+    for (;;) {
+      Topic t = topics.computeIfAbsent(topic, Topic::new);
+      synchronized (t) {
+        if (t.removed) {
+          continue;
+        }
+        h.since = t.seq + 1; // like a network broker: only messages published from now on
+        t.handlers.add(h);
+      }
+      return () -> {
+        t.handlers.remove(h);
+        t.removeIfIdle();
+      };
     }
-    return () -> t.handlers.remove(h);
   }
 
   @Override
@@ -138,15 +157,28 @@ public final class InMemoryBroker implements Broker {
     if (closed.get()) {
       throw new BrokerClosedException("InMemoryBroker");
     }
-    Topic t = topics.computeIfAbsent(topic, Topic::new);
     Handler h = new Handler(handler);
-    Group g;
-    synchronized (t) {
-      h.since = t.seq + 1;
-      g = t.groups.computeIfAbsent(group, k -> new Group());
-      g.members.add(h);
+    for (;;) {
+      Topic t = topics.computeIfAbsent(topic, Topic::new);
+      Group g;
+      synchronized (t) {
+        if (t.removed) {
+          continue;
+        }
+        h.since = t.seq + 1;
+        g = t.groups.computeIfAbsent(group, k -> new Group());
+        g.members.add(h);
+      }
+      return () -> {
+        g.members.remove(h);
+        t.removeIfIdle();
+      };
     }
-    return () -> g.members.remove(h);
+  }
+
+  /** The topics this broker holds now: those subscribed or with messages waiting (for tests). */
+  int topics() {
+    return topics.size();
   }
 
   /** Up until {@link #close()}: an in-memory broker has no connection to lose. */
@@ -211,16 +243,43 @@ public final class InMemoryBroker implements Broker {
     /** Messages queued and not yet delivered; incremented under the lock, decremented after. */
     private final AtomicInteger backlog = new AtomicInteger();
     private long seq; // guarded by this
+    private boolean removed; // guarded by this; a removed topic takes no publish or subscription
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     Topic(String name) {
       this.name = name;
     }
 
-    Message publish(Message message) {
+    /**
+     * Removes this topic from the broker when nothing is waiting for delivery and nobody is
+     * subscribed: a topic costs memory only while it is used (its history is the log's).
+     */
+    void removeIfIdle() {
+      if (!handlers.isEmpty() || backlog.get() > 0) {
+        return;
+      }
+      synchronized (this) {
+        if (removed || !handlers.isEmpty() || backlog.get() > 0) {
+          return;
+        }
+        for (Group g : groups.values()) {
+          if (!g.members.isEmpty()) {
+            return;
+          }
+        }
+        removed = true;
+        topics.remove(name, this);
+      }
+    }
+
+    /** Publishes; null if this topic was removed (the caller publishes to the topic's new one). */
+    @Nullable Message publish(Message message) {
       Message stored;
       // Append and enqueue under one lock so delivery order equals history order.
       synchronized (this) {
+        if (removed) {
+          return null;
+        }
         if (backlog.get() >= maxBacklog) {
           throw new RejectedExecutionException(
               "topic " + name + " already has " + maxBacklog + " messages waiting for delivery"
@@ -269,6 +328,8 @@ public final class InMemoryBroker implements Broker {
       scheduled.set(false);
       if (!queue.isEmpty() && !closed.get()) {
         schedule();
+      } else {
+        removeIfIdle();
       }
     }
 
@@ -281,24 +342,132 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
-  /** Builds an {@link InMemoryBroker}. Not thread-safe. */
+  /**
+   * Builds an {@link InMemoryBroker}. Not thread-safe.
+   *
+   * <p>The history is either the broker's own in-memory one, shaped by {@link #history(int, long,
+   * Duration)}, {@link #historyBudget} and {@link #maxTopics}, or an injected {@link EventLog}
+   * ({@link #history(EventLog)}), or none ({@link #noHistory()}); mixing them fails at once.
+   */
   public static final class Builder {
-    private @Nullable EventLog history =
-        EventLog.inMemory(DEFAULT_HISTORY_EVENTS, DEFAULT_HISTORY_AGE);
+    private @Nullable EventLog history;
+    private boolean noHistory;
+    private @Nullable String ownBounds; // the first own-history option set, for error messages
+    private int maxEvents = DEFAULT_HISTORY_EVENTS;
+    private long maxBytes = Long.MAX_VALUE;
+    private Duration maxAge = DEFAULT_HISTORY_AGE;
+    private long budget = InMemoryEventLog.defaultBudget();
+    private int maxTopics = DEFAULT_MAX_TOPICS;
     private @Nullable Executor executor;
     private int maxBacklog = DEFAULT_MAX_BACKLOG;
 
     private Builder() {}
 
-    /** Keeps history in {@code log} (any {@link EventLog}, in memory or not). */
+    /**
+     * Keeps history in {@code log} (any {@link EventLog}, in memory or not).
+     *
+     * @throws IllegalStateException if an option of the broker's own history was set already
+     */
     public Builder history(EventLog log) {
-      this.history = Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(log, "log");
+      if (ownBounds != null) {
+        throw new IllegalStateException(
+            ownBounds + " was already set: it shapes the broker's own history, not an injected EventLog");
+      }
+      this.history = log;
+      this.noHistory = false;
       return this;
+    }
+
+    /**
+     * Bounds the broker's own history per topic by count and age (defaults {@value
+     * #DEFAULT_HISTORY_EVENTS} messages, 15 minutes), like {@link EventLog#inMemory(int,
+     * Duration)}.
+     *
+     * @throws IllegalArgumentException if {@code maxEvents} is not positive or {@code maxAge} is
+     *     less than 1 ms
+     * @throws IllegalStateException if {@link #history(EventLog)} was set already
+     */
+    public Builder history(int maxEvents, Duration maxAge) {
+      Checks.history(maxEvents, maxAge);
+      own("history(maxEvents, maxAge)");
+      this.maxEvents = maxEvents;
+      this.maxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * Bounds the broker's own history per topic by count, bytes and age (default: no byte bound
+     * per topic, only the {@link #historyBudget}), evicting the oldest first. A message counts its
+     * payload, its own id and metadata characters and 64 bytes of bookkeeping; one larger than
+     * {@code maxBytes} is refused with {@link IllegalArgumentException}.
+     *
+     * @throws IllegalArgumentException if a bound is not positive (naming it)
+     * @throws IllegalStateException if {@link #history(EventLog)} was set already
+     */
+    public Builder history(int maxEvents, long maxBytes, Duration maxAge) {
+      Checks.history(maxEvents, maxBytes, maxAge);
+      own("history(maxEvents, maxBytes, maxAge)");
+      this.maxEvents = maxEvents;
+      this.maxBytes = maxBytes;
+      this.maxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * Bounds the bytes of the broker's own history across all topics (default: a quarter of the
+     * maximum heap, {@link Runtime#maxMemory()}). When it is exceeded the oldest messages of all
+     * topics are evicted first, down to 15/16 of the budget; a client resuming from an evicted
+     * message gets the history-gap signal. Counted as for {@link #history(int, long, Duration)},
+     * plus 160 bytes and the name per kept topic.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     * @throws IllegalStateException if {@link #history(EventLog)} was set already
+     */
+    public Builder historyBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("historyBudget must be positive: " + bytes);
+      }
+      own("historyBudget");
+      this.budget = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the topics the broker's own history keeps (default {@value #DEFAULT_MAX_TOPICS}). A
+     * topic is kept while it has history; then a publish to one more topic fails with {@link
+     * CapacityExceededException} (topics whose history expired are dropped first). Topics without
+     * history and without subscribers cost nothing: the broker drops them.
+     *
+     * @throws IllegalArgumentException if {@code topics} is not positive
+     * @throws IllegalStateException if {@link #history(EventLog)} was set already
+     */
+    public Builder maxTopics(int topics) {
+      if (topics < 1) {
+        throw new IllegalArgumentException("maxTopics must be positive: " + topics);
+      }
+      own("maxTopics");
+      this.maxTopics = topics;
+      return this;
+    }
+
+    private void own(String option) {
+      if (history != null) {
+        throw new IllegalStateException(
+            "history(EventLog) was already set: " + option + " shapes the broker's own history;"
+                + " bound the injected log instead");
+      }
+      if (ownBounds == null) {
+        ownBounds = option;
+      }
+      noHistory = false;
     }
 
     /** Keeps no history: messages get no ids unless they carry their own, and nothing replays. */
     public Builder noHistory() {
       this.history = null;
+      this.ownBounds = null;
+      this.noHistory = true;
       return this;
     }
 
@@ -325,7 +494,15 @@ public final class InMemoryBroker implements Broker {
 
     /** Builds the broker. */
     public InMemoryBroker build() {
-      return new InMemoryBroker(history, executor, maxBacklog);
+      EventLog log =
+          noHistory
+              ? null
+              : history != null
+                  ? history
+                  : new InMemoryEventLog(
+                      new InMemoryEventLog.Bounds(maxEvents, maxBytes, maxAge, budget, maxTopics),
+                      System::nanoTime);
+      return new InMemoryBroker(log, executor, maxBacklog);
     }
   }
 }

@@ -31,6 +31,8 @@ public final class Message {
   /** Metadata key of the routing key (see {@link StreamAdapter#routingKey(Message)}). */
   public static final String KEY = "sse-key";
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final @Nullable String id;
   private final byte[] payload;
   private final Map<String, String> metadata;
@@ -58,15 +60,33 @@ public final class Message {
    * (if any) as the message id. An event without data gives an empty payload.
    */
   public static Message fromEvent(Event event) {
-    Map<String, String> meta = new LinkedHashMap<>();
-    event.name().ifPresent(n -> meta.put(EVENT, n));
-    event.retry().ifPresent(r -> meta.put(RETRY, Long.toString(r.toMillis())));
-    byte[] bytes = event.data().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
-    Message m = new Message(event.id().orElse(null), bytes, Collections.unmodifiableMap(meta));
+    String name = event.name().orElse(null);
+    String retry = event.retry().map(r -> Long.toString(r.toMillis())).orElse(null);
+    Map<String, String> meta;
+    if (name == null) {
+      meta = retry == null ? Map.of() : Map.of(RETRY, retry);
+    } else if (retry == null) {
+      meta = Map.of(EVENT, name);
+    } else {
+      Map<String, String> both = new LinkedHashMap<>(4);
+      both.put(EVENT, name);
+      both.put(RETRY, retry);
+      meta = Collections.unmodifiableMap(both);
+    }
+    byte[] bytes = event.data().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(EMPTY);
+    Message m = new Message(event.id().orElse(null), bytes, meta);
     if (event.comment().isEmpty() && event.data().isPresent()) {
       m.event = event; // toEvent() would rebuild exactly this event: reuse its encoded form
     }
     return m;
+  }
+
+  /**
+   * A copy of this message with {@code id} (null: none) that shares the payload and metadata and
+   * caches no event: what a history keeps, one compact copy per entry. Package-private.
+   */
+  Message compact(@Nullable String id) {
+    return new Message(id, payload, metadata);
   }
 
   /**

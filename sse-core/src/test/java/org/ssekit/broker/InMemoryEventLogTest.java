@@ -115,10 +115,53 @@ class InMemoryEventLogTest {
     assertThat(log.readAfter("t", run + "-2", 10).complete()).isFalse();
     assertThat(log.readAfter("t", run + "-999", 10).complete()).isFalse();
     assertThat(log.readAfter("t", run + "-x", 10).complete()).isFalse();
-    // an own id that looks like an assigned one is still found, by search
-    log.append("t", Message.of("mimic").withId(run + "-2"));
-    append("t", "after");
-    assertThat(data(log.readAfter("t", run + "-2", 10))).containsExactly("after");
+  }
+
+  @Test
+  void anOwnIdOfTheFormThisLogAssignsIsRefused() {
+    String a = append("t", "a");
+    String run = a.substring(0, a.lastIndexOf('-'));
+    for (String alias : List.of(run + "-2", run + "-99", run + "-007")) {
+      assertThatThrownBy(() -> log.append("t", Message.of("mimic").withId(alias)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("message id " + alias + " has the form of the ids this history assigns")
+          .hasMessageContaining("give the message another id, or none");
+    }
+    String b = append("t", "b");
+    assertThat(b).isEqualTo(run + "-2"); // the refused ones took no sequence
+    assertThat(data(log.readAfter("t", a, 10))).containsExactly("b");
+    // ids of another log's run, and near misses, are the publisher's own
+    assertThat(log.append("t", Message.of("c").withId("zz" + run + "-3")).id()).contains("zz" + run + "-3");
+    assertThat(log.append("t", Message.of("d").withId(run + "-x")).id()).contains(run + "-x");
+    assertThat(data(log.readAfter("t", b, 10))).containsExactly("c", "d");
+  }
+
+  @Test
+  void aDuplicateOwnIdIsRefusedAndNothingIsStored() {
+    log.append("t", Message.of("first").withId("order-1"));
+    String after = append("t", "after");
+    assertThatThrownBy(() -> log.append("t", Message.of("again").withId("order-1")))
+        .isInstanceOfSatisfying(
+            DuplicateIdException.class,
+            e -> {
+              assertThat(e.topic()).isEqualTo("t");
+              assertThat(e.id()).isEqualTo("order-1");
+            });
+    assertThat(data(log.readAfter("t", "order-1", 10))).containsExactly("after");
+    assertThat(log.readAfter("t", after, 10)).isEqualTo(new EventLog.Replay(List.of(), true));
+    // another topic has its own ids
+    assertThat(log.append("u", Message.of("x").withId("order-1")).id()).contains("order-1");
+  }
+
+  @Test
+  void anOwnIdMayComeAgainOnceItLeftTheHistory() {
+    log.append("t", Message.of("first").withId("order-1"));
+    for (int i = 0; i < 5; i++) {
+      append("t", Integer.toString(i)); // the count bound (5) evicts order-1
+    }
+    assertThat(log.readAfter("t", "order-1", 10).complete()).isFalse();
+    assertThat(log.append("t", Message.of("again").withId("order-1")).id()).contains("order-1");
+    assertThat(log.readAfter("t", "order-1", 10)).isEqualTo(new EventLog.Replay(List.of(), true));
   }
 
   @Test

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ssekit.Event;
+import org.ssekit.broker.CapacityExceededException;
 import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.PublishUnconfirmedException;
@@ -251,6 +252,15 @@ final class PublishServlet extends HttpServlet {
             log.debug("publishing to {} refused: {}", topicName, d.getMessage());
             err = error("duplicate id: " + d.id());
             status = HttpServletResponse.SC_CONFLICT;
+          } else if (cause instanceof CapacityExceededException c) {
+            // a bound of the broker's memory: nothing of this event was stored; retry later
+            log.debug("publishing to {} refused: {}", topicName, c.getMessage());
+            err = error("capacity exceeded: " + c.getMessage());
+            err.put("limit", c.limit());
+            err.put("max", c.max());
+            err.put("outcome", "not published");
+            status = 429;
+            resp.setHeader("Retry-After", Long.toString(router.retryAfterSeconds()));
           } else if (cause instanceof IllegalArgumentException) {
             log.debug("publishing to {} refused: {}", topicName, cause.getMessage());
             err = error("refused by the broker: " + cause.getMessage());

@@ -726,7 +726,10 @@ public final class SseRouter implements AutoCloseable {
       return this;
     }
 
-    /** The {@code Retry-After} sent with 503 answers (default 5 s, rounded up to seconds). */
+    /**
+     * The {@code Retry-After} sent with 503 answers and with the 429 of a publish refused by a
+     * capacity bound (default 5 s, rounded up to seconds).
+     */
     public Builder retryAfter(Duration retryAfter) {
       Objects.requireNonNull(retryAfter, "retryAfter");
       if (retryAfter.isNegative()) {

@@ -716,6 +716,46 @@ abstract class ServletStreamingContract {
   }
 
   @Test
+  void aPublishBeyondTheTopicBoundAnswers429WithRetryAfterAndPublishesNothing() throws Exception {
+    SseRouter r = router(SseRouter.builder().retryAfter(Duration.ofSeconds(7)).hub(h -> h.maxTopics(1)));
+    TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
+    assertThat(post(s.uri("/publish/" + topic), "{\"data\":\"x\"}").statusCode()).isEqualTo(202);
+    HttpResponse<String> full = post(s.uri("/publish/" + topic + "-other"), "{\"data\":\"y\"}");
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("retry-after")).contains("7");
+    var body = Http.JSON.readTree(full.body());
+    assertThat(body.get("limit").asText()).isEqualTo("history maxTopics");
+    assertThat(body.get("max").asLong()).isEqualTo(1);
+    assertThat(body.get("outcome").asText()).isEqualTo("not published");
+    assertThat(body.get("published").asInt()).isZero();
+    assertThat(body.get("error").asText()).contains("history maxTopics (1) reached");
+    assertThat(r.stats().publishRejected(429)).isEqualTo(1);
+    // the topic that has history still takes events
+    assertThat(post(s.uri("/publish/" + topic), "{\"data\":\"z\"}").statusCode()).isEqualTo(202);
+  }
+
+  /** Issue 15.3 over HTTP: an id already in the history answers 409, an aliasing id 400. */
+  @Test
+  void aDuplicateIdAnswers409AndAnIdOfTheHistorysFormAnswers400() throws Exception {
+    SseRouter r = router(SseRouter.builder());
+    TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));
+    HttpResponse<String> first = post(s.uri("/publish/" + topic), "[{\"data\":\"1\"},{\"data\":\"2\",\"id\":\"o-1\"}]");
+    assertThat(first.statusCode()).isEqualTo(202);
+    String assigned = Http.JSON.readTree(first.body()).get("ids").get(0).asText();
+    String run = assigned.substring(0, assigned.lastIndexOf('-'));
+
+    HttpResponse<String> dup = post(s.uri("/publish/" + topic), "{\"data\":\"3\",\"id\":\"o-1\"}");
+    assertThat(dup.statusCode()).isEqualTo(409);
+    assertThat(Http.JSON.readTree(dup.body()).get("error").asText()).isEqualTo("duplicate id: o-1");
+
+    HttpResponse<String> alias = post(s.uri("/publish/" + topic), "{\"data\":\"4\",\"id\":\"" + run + "-5\"}");
+    assertThat(alias.statusCode()).isEqualTo(400);
+    assertThat(alias.body()).contains("has the form of the ids this history assigns");
+    assertThat(r.stats().publishRejected(409)).isEqualTo(1);
+    assertThat(r.stats().publishRejected(400)).isEqualTo(1);
+  }
+
+  @Test
   void publishRequiresTheBearerTokenWhenConfigured() throws Exception {
     SseRouter r = router(SseRouter.builder().publishToken("s3cret"));
     TestServer s = serve("/publish/*", r.publishHandler("/publish/{topic}", "{topic}"));

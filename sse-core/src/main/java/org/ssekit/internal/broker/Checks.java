@@ -45,6 +45,29 @@ public final class Checks {
     positive(maxAge, "history maxAge");
   }
 
+  /**
+   * Checks a history bound triple: at least one message, at least one byte, an age of at least one
+   * millisecond.
+   */
+  public static void history(int maxEvents, long maxBytes, Duration maxAge) {
+    history(maxEvents, maxAge);
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("history maxBytes must be positive: " + maxBytes);
+    }
+  }
+
+  /**
+   * The refusal of a publisher's {@code id} that has the form of the ids the log assigns (so it
+   * could stand for another message of the history), with one wording for every broker.
+   *
+   * @param form the form of the assigned ids, e.g. {@code "<run>-<sequence>"}
+   */
+  public static IllegalArgumentException aliasingId(String id, String form) {
+    return new IllegalArgumentException(
+        "message id " + id + " has the form of the ids this history assigns (" + form
+            + "); it could stand for another message of the history: give the message another id, or none");
+  }
+
   /** The arguments of {@code EventLog.readAfter}: non-null topic and id, a limit of at least 0. */
   public static void readAfter(String topic, String lastEventId, int limit) {
     Objects.requireNonNull(topic, "topic");
