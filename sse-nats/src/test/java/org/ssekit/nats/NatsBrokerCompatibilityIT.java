@@ -1,5 +1,6 @@
 package org.ssekit.nats;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +11,7 @@ import org.ssekit.testkit.BrokerCompatibilityKit;
 class NatsBrokerCompatibilityIT extends BrokerCompatibilityKit {
 
   private static final TestNats.Names NAMES = TestNats.Names.unique("kit");
+  private static final Duration MAX_AGE = Duration.ofMinutes(5);
 
   @BeforeEach
   void natsIsUp() {
@@ -23,6 +25,28 @@ class NatsBrokerCompatibilityIT extends BrokerCompatibilityKit {
 
   @Override
   protected Broker newBroker() {
-    return NAMES.builder().history(2_000, Duration.ofMinutes(5)).build();
+    return NAMES.builder().history(2_000, MAX_AGE).build();
+  }
+
+  /**
+   * The limits are the JetStream stream's: building this broker brings the shared stream (every
+   * topic of it) down to {@code maxEvents}, until the next {@link #newBroker()} raises them again.
+   */
+  @Override
+  protected Broker newBrokerWithHistory(int maxEvents) {
+    return NAMES.builder().history(maxEvents, MAX_AGE).build();
+  }
+
+  @Override
+  protected InetSocketAddress serverAddress() {
+    return new InetSocketAddress(TestNats.HOST, TestNats.PORT);
+  }
+
+  @Override
+  protected Broker newBrokerThrough(int port) {
+    return NAMES.builder("nats://127.0.0.1:" + port)
+        .history(2_000, MAX_AGE)
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
+        .build();
   }
 }

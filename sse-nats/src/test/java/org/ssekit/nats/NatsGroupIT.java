@@ -11,15 +11,16 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ssekit.broker.Message;
 
-/** Consumer groups: work that must run once per message across instances. */
+/**
+ * Consumer groups on NATS beyond the compatibility kit's contract: a message a dead member took is
+ * redelivered after the claim timeout.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NatsGroupIT {
 
@@ -45,31 +46,6 @@ class NatsGroupIT {
     NatsBroker broker = b.build();
     resources.add(0, broker);
     return broker;
-  }
-
-  @Test
-  void eachMessageIsHandledByOneMemberWhileEveryInstanceStillSeesAll() {
-    NatsBroker a = broker(names.builder());
-    NatsBroker b = broker(names.builder());
-    String topic = "views";
-    List<String> groupA = new CopyOnWriteArrayList<>();
-    List<String> groupB = new CopyOnWriteArrayList<>();
-    List<String> allA = new CopyOnWriteArrayList<>();
-    List<String> allB = new CopyOnWriteArrayList<>();
-    a.subscribeGroup(topic, "view-counter", (t, m) -> groupA.add(m.payloadAsString()));
-    b.subscribeGroup(topic, "view-counter", (t, m) -> groupB.add(m.payloadAsString()));
-    a.subscribe(topic, (t, m) -> allA.add(m.payloadAsString()));
-    b.subscribe(topic, (t, m) -> allB.add(m.payloadAsString()));
-    List<String> sent = IntStream.range(0, 200).mapToObj(i -> "v" + i).collect(Collectors.toList());
-    for (int i = 0; i < sent.size(); i++) {
-      (i % 2 == 0 ? a : b).publish(topic, Message.of(sent.get(i))).toCompletableFuture().join();
-    }
-    await().atMost(Duration.ofSeconds(20)).until(() -> groupA.size() + groupB.size() >= 200 && allA.size() >= 200 && allB.size() >= 200);
-    List<String> handled = new ArrayList<>(groupA);
-    handled.addAll(groupB);
-    assertThat(handled).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
-    assertThat(allA).containsExactlyElementsOf(sent);
-    assertThat(allB).containsExactlyElementsOf(sent);
   }
 
   @Test

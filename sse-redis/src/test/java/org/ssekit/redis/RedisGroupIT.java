@@ -10,13 +10,10 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,10 @@ import org.ssekit.broker.Message;
 import org.ssekit.broker.Subscriber;
 import org.ssekit.testkit.BrokerAvailability;
 
-/** Consumer groups: work that runs once per message across instances, at least once. */
+/**
+ * Consumer groups on Redis: what the compatibility kit cannot see (claiming a dead member's
+ * unacknowledged entries, members as Redis consumers).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisGroupIT {
 
@@ -65,28 +65,6 @@ class RedisGroupIT {
   }
 
   @Test
-  void eachMessageIsHandledOnceByTheGroupWhileEveryInstanceStillSeesAll() {
-    RedisBroker a = broker(RedisBroker.builder(RedisTests.URL));
-    RedisBroker b = broker(RedisBroker.builder(RedisTests.URL));
-    String t = "views-" + UUID.randomUUID();
-    List<String> handled = new CopyOnWriteArrayList<>();
-    resources.add(0, a.subscribeGroup(t, "counter", (topic, m) -> handled.add(m.payloadAsString())));
-    resources.add(0, b.subscribeGroup(t, "counter", (topic, m) -> handled.add(m.payloadAsString())));
-    List<String> seenA = new CopyOnWriteArrayList<>();
-    List<String> seenB = new CopyOnWriteArrayList<>();
-    resources.add(0, a.subscribe(t, (topic, m) -> seenA.add(m.payloadAsString())));
-    resources.add(0, b.subscribe(t, (topic, m) -> seenB.add(m.payloadAsString())));
-    List<String> sent = IntStream.range(0, 200).mapToObj(i -> "v" + i).collect(Collectors.toList());
-    for (int i = 0; i < sent.size(); i++) {
-      join((i % 2 == 0 ? a : b).publish(t, Message.of(sent.get(i))));
-    }
-    await().atMost(WAIT).until(() -> handled.size() >= 200 && seenA.size() >= 200 && seenB.size() >= 200);
-    assertThat(handled).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
-    assertThat(seenA).containsExactlyElementsOf(sent);
-    assertThat(seenB).containsExactlyElementsOf(sent);
-  }
-
-  @Test
   @SuppressWarnings("unchecked") // Lettuce's generic varargs
   void aMemberTakesOverWhatADeadMemberReadButNeverAcknowledged() {
     String t = "claim-" + UUID.randomUUID();
@@ -111,23 +89,16 @@ class RedisGroupIT {
   }
 
   @Test
-  void aClosedMemberLeavesTheGroupAndOthersCarryOn() {
+  void aClosedMemberIsDeletedFromTheRedisGroup() {
+    // That the others then take over its share is the compatibility kit's contract.
     RedisBroker a = broker(RedisBroker.builder(RedisTests.URL));
     RedisBroker b = broker(RedisBroker.builder(RedisTests.URL));
     String t = "leave-" + UUID.randomUUID();
     String key = prefix + "s:" + t;
-    List<String> handledA = new CopyOnWriteArrayList<>();
-    List<String> handledB = new CopyOnWriteArrayList<>();
-    Subscriber.Subscription memberA = a.subscribeGroup(t, "g", (topic, m) -> handledA.add(m.payloadAsString()));
-    resources.add(0, b.subscribeGroup(t, "g", (topic, m) -> handledB.add(m.payloadAsString())));
+    Subscriber.Subscription memberA = a.subscribeGroup(t, "g", (topic, m) -> {});
+    resources.add(0, b.subscribeGroup(t, "g", (topic, m) -> {}));
     assertThat(rawConnection.sync().xinfoConsumers(key, "g")).hasSize(2);
     memberA.close();
     await().atMost(WAIT).until(() -> rawConnection.sync().xinfoConsumers(key, "g").size() == 1);
-    for (int i = 0; i < 20; i++) {
-      join(a.publish(t, Message.of("w" + i)));
-    }
-    await().atMost(WAIT).until(() -> handledB.size() == 20);
-    assertThat(handledA).isEmpty();
-    assertThat(new HashSet<>(handledB)).hasSize(20);
   }
 }
