@@ -49,15 +49,6 @@ class InMemoryBrokerCompatibilityTest extends BrokerCompatibilityKit {
     return InMemoryBroker.builder().history(EventLog.inMemory(maxEvents, Duration.ofMinutes(5))).build();
   }
 
-  /**
-   * Opted out for now: InMemoryEventLog does not yet refuse an id it already holds (it stores the
-   * second message). The refusal is being added on another branch; remove this override with it.
-   */
-  @Override
-  protected boolean refusesDuplicateIds() {
-    return false;
-  }
-
   /** Opted out: an in-process broker has no connection to lose. */
   @Override
   protected boolean survivesOutages() {
