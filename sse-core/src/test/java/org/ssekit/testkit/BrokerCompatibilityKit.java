@@ -677,6 +677,7 @@ public abstract class BrokerCompatibilityKit {
     }
     assertThat(proxy.accepted()).as("reconnected through the proxy").isGreaterThan(connections);
     soon().until(() -> cut.health().up());
+    assertThat(cut.health().reconnects()).as("reconnects counted in the broker's health").isPositive();
   }
 
   @Test

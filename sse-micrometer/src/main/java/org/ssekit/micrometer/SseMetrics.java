@@ -61,6 +61,8 @@ import org.ssekit.servlet.SseRouter;
  *       write latency</td></tr>
  *   <tr><td>{@code ssekit.broker.up}</td><td>gauge</td><td></td><td>1 while {@code
  *       Broker.health()} is up, else 0</td></tr>
+ *   <tr><td>{@code ssekit.broker.reconnects}</td><td>counter</td><td></td><td>outages of the
+ *       broker's connection that ended with a reconnect ({@code BrokerHealth.reconnects()})</td></tr>
  *   <tr><td>{@code ssekit.publish.rejected}</td><td>counter</td><td>{@code status}</td><td>refused
  *       publish requests (router only)</td></tr>
  *   <tr><td>{@code ssekit.streams.rejected}</td><td>counter</td><td>{@code status}</td><td>refused
@@ -188,6 +190,8 @@ public final class SseMetrics implements MeterBinder, AutoCloseable {
         .description("1 while the hub's broker reports itself up, else 0")
         .tags(tags)
         .register(registry);
+    counter(registry, "ssekit.broker.reconnects", "Outages of the hub's broker connection that ended with a reconnect",
+        "reconnects", hub, SseMetrics::brokerReconnects, Tags.empty());
     SseRouter r = router;
     if (r != null) {
       RouterStats rs = r.stats();
@@ -223,6 +227,15 @@ public final class SseMetrics implements MeterBinder, AutoCloseable {
       max = Math.max(max, s.queued());
     }
     return max;
+  }
+
+  private static double brokerReconnects(Hub hub) {
+    try {
+      return hub.broker().health().reconnects();
+    } catch (RuntimeException e) {
+      log.debug("broker health failed; reporting no new reconnects", e);
+      return Double.NaN;
+    }
   }
 
   private static double brokerUp(Hub hub) {

@@ -170,6 +170,7 @@ class SseMetricsTest {
       assertThat(counter("ssekit.events.delivered")).isZero();
       assertThat(counter("ssekit.events.dropped")).isZero();
       assertThat(registry.get("ssekit.broker.up").gauge().value()).isEqualTo(1);
+      assertThat(counter("ssekit.broker.reconnects")).isZero(); // the in-memory broker has no connection
       hub.close();
       assertThat(registry.get("ssekit.broker.up").gauge().value()).isZero();
     }

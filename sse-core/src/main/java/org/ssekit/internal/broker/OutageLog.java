@@ -28,6 +28,7 @@ public final class OutageLog {
   private final LongSupplier nanoClock;
   private final Map<String, String> down = new LinkedHashMap<>(); // component -> cause
   private long since;
+  private long reconnects;
 
   /**
    * An outage log writing to {@code log}.
@@ -87,6 +88,7 @@ public final class OutageLog {
         return null;
       }
       took = Duration.ofNanos(nanoClock.getAsLong() - since);
+      reconnects++;
     }
     log.info(
         "{} connection of {} is back after {} ms ({} reconnected last)",
@@ -120,18 +122,24 @@ public final class OutageLog {
    * upDetail}.
    */
   public BrokerHealth health(boolean closed, String upDetail) {
-    if (closed) {
-      return BrokerHealth.down("closed");
-    }
     synchronized (this) {
+      if (closed) {
+        return BrokerHealth.down("closed", reconnects);
+      }
       if (!down.isEmpty()) {
         Map.Entry<String, String> first = down.entrySet().iterator().next();
         long ms = Duration.ofNanos(nanoClock.getAsLong() - since).toMillis();
         return BrokerHealth.down(
             server + " connection lost " + ms + " ms ago, reconnecting (" + first.getKey() + ": "
-                + first.getValue() + ")");
+                + first.getValue() + ")",
+            reconnects);
       }
+      return BrokerHealth.up(upDetail, reconnects);
     }
-    return BrokerHealth.up(upDetail);
+  }
+
+  /** How many outages ended with a reconnect (each counted once, however many components). */
+  public synchronized long reconnects() {
+    return reconnects;
   }
 }

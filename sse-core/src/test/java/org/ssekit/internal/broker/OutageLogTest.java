@@ -66,7 +66,7 @@ class OutageLogTest {
     assertThat(h.up()).isFalse();
     assertThat(h.detail()).contains("Redis connection lost 250 ms ago", "listener", "connection refused");
     outage.recovered("listener");
-    assertThat(outage.health(false, "PostgreSQL ok")).isEqualTo(BrokerHealth.up("PostgreSQL ok"));
+    assertThat(outage.health(false, "PostgreSQL ok")).isEqualTo(BrokerHealth.up("PostgreSQL ok", 1));
   }
 
   @Test
@@ -109,5 +109,27 @@ class OutageLogTest {
       }
     }
     assertThat(ends).isEqualTo(1);
+  }
+
+  @Test
+  void eachOutageEndedByAReconnectIsCountedOnceInTheHealth() {
+    assertThat(outage.health(false, "ok").reconnects()).isZero();
+    outage.lost("reader", new RuntimeException("x"));
+    outage.lost("writer", new RuntimeException("x"));
+    outage.recovered("reader");
+    assertThat(outage.health(false, "ok").reconnects()).as("one component still down").isZero();
+    outage.recovered("writer");
+    assertThat(outage.health(false, "ok")).satisfies(h -> {
+      assertThat(h.up()).isTrue();
+      assertThat(h.reconnects()).isEqualTo(1);
+    });
+    outage.lost("reader", new RuntimeException("y"));
+    assertThat(outage.health(false, "ok").reconnects()).isEqualTo(1);
+    outage.recovered("reader");
+    assertThat(outage.reconnects()).isEqualTo(2);
+    assertThat(outage.health(true, "ok")).satisfies(h -> {
+      assertThat(h.up()).isFalse();
+      assertThat(h.reconnects()).isEqualTo(2);
+    });
   }
 }
