@@ -83,9 +83,10 @@ final class ServerHost implements AutoCloseable {
     try {
       // .../sse-bench/target/sse-bench.jar or .../sse-bench/target/classes
       Path here = Path.of(ServerHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path root = here.getParent() == null ? null : here.getParent().getParent();
-      if (root != null && root.getParent() != null && Files.isRegularFile(root.getParent().resolve(rel))) {
-        return root.getParent().resolve(rel);
+      Path module = here.getParent() == null ? null : here.getParent().getParent(); // .../sse-bench
+      Path project = module == null ? null : module.getParent();
+      if (project != null && Files.isRegularFile(project.resolve(rel))) {
+        return project.resolve(rel);
       }
     } catch (java.net.URISyntaxException | RuntimeException e) {
       // fall back to the working directory
