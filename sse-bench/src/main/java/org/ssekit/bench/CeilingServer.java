@@ -37,14 +37,8 @@ final class CeilingServer implements BenchServer {
   private final AtomicInteger drainers = new AtomicInteger();
   private static final int MAX_DRAINERS = Math.max(2, Runtime.getRuntime().availableProcessors());
   private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ceiling-heartbeat"));
+      Executors.newSingleThreadScheduledExecutor(r -> ServerHost.daemon(r, "ceiling-heartbeat"));
   private Server server;
-
-  static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
 
   @Override
   public int start(int port, Duration heartbeat) throws Exception {

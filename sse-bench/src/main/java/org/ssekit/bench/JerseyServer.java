@@ -26,7 +26,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 final class JerseyServer implements BenchServer {
   private final Resource resource = new Resource();
   private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(r -> CeilingServer.daemon(r, "jersey-heartbeat"));
+      Executors.newSingleThreadScheduledExecutor(r -> ServerHost.daemon(r, "jersey-heartbeat"));
   private Server server;
 
   @Override

@@ -8,28 +8,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The one Jetty 12 setup shared by every Jetty-based bench server. */
 final class Jetty {
-  /**
-   * The smallest pool accepted for {@code -Dbench.maxThreads}: Jetty leases one acceptor, one
-   * selector and its reserved threads (at most one per core, here 1–2) from the pool before any
-   * request runs, and a blocking peer needs a few request threads on top.
-   */
-  static final int MIN_THREADS = 8;
-
   private Jetty() {}
 
-  /**
-   * The maximum of the request thread pool, the same for every server under test: Jetty's {@link
-   * QueuedThreadPool} and Tomcat's connector {@code maxThreads}. {@code -Dbench.maxThreads}, 200
-   * (both containers' default) unless set.
-   */
+  /** {@link ServerHost#maxThreads()}, the pool maximum of every server. */
   static int maxThreads() {
-    int max = Integer.getInteger("bench.maxThreads", 200);
-    if (max < MIN_THREADS) {
-      throw new IllegalArgumentException(
-          "bench.maxThreads must be at least " + MIN_THREADS + " (acceptor, selector, reserved"
-              + " threads and a few request threads), got " + max);
-    }
-    return max;
+    return ServerHost.maxThreads();
   }
 
   /** A server with the shared thread pool and one HTTP/1.1 connector on 127.0.0.1. */

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * run    --scenario S1,S2,.. --servers a,b,.. [--scale 1.0] [--seconds N] [--out docs] [--limit S]
  *        (server JVM: -Dbench.gc=g1|zgc|parallel|shenandoah, -Dbench.maxThreads=N on this JVM)
  * report [--out docs]                      rewrite docs/benchmarks.md and charts from the JSON
- * server --kind K [--port 0] [--heartbeat 15]          (used by run)
+ * server --kind K [--port 0] [--heartbeat 15]          (used by run; the Spring Boot kinds
+ *                                                      spring-tomcat, ssekit-spring-boot from
+ *                                                      sse-bench-spring/target/sse-bench-spring.jar)
  * gen    --port P [--stable N] [--slow N] [--topics T] ... (used by run; commands on stdin)
  * </pre>
  */

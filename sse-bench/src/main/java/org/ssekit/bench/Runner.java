@@ -77,7 +77,7 @@ final class Runner {
       throw new IllegalArgumentException("bench.gc must be one of " + GCS.keySet() + ", got " + gc);
     }
     return List.of("-Xms256m", "-Xmx3g", flag, "-XX:MaxDirectMemorySize=1g", "-Xss512k",
-        "-Dbench.maxThreads=" + Jetty.maxThreads(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        "-Dbench.maxThreads=" + ServerHost.maxThreads(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
   }
 
   /** Warm-up publishing before the window, in seconds (and one more second to settle). */
@@ -609,7 +609,7 @@ final class Runner {
     m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("serverFlags", String.join(" ", SERVER_FLAGS));
     m.put("gc", System.getProperty("bench.gc", "g1").toLowerCase(Locale.ROOT));
-    m.put("maxThreads", Jetty.maxThreads());
+    m.put("maxThreads", ServerHost.maxThreads());
     return m;
   }
 
@@ -635,12 +635,15 @@ final class Runner {
   }
 
   static List<String> java(List<String> flags, String... args) {
+    return java(flags, List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()), args);
+  }
+
+  /** A JVM with {@code flags}, started by {@code launch} ({@code -cp path main} or {@code -jar jar}). */
+  static List<String> java(List<String> flags, List<String> launch, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    cmd.addAll(launch);
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -682,8 +685,19 @@ final class Runner {
       if (!extra.isBlank()) {
         flags.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a JFR recording, for profiling
       }
-      process = new ProcessBuilder(java(flags, "server", "--kind", kind,
-              "--heartbeat", Long.toString(HEARTBEAT.toSeconds())))
+      List<String> launch = List.of("-cp", System.getProperty("java.class.path"), Main.class.getName());
+      if (!ServerHost.runsHere(kind)) {
+        // a Spring Boot 4 server: its own runnable jar (Spring 7 cannot share this class path)
+        Path jar = ServerHost.springBootJar();
+        if (!Files.isRegularFile(jar)) {
+          throw new IOException("server " + kind + " runs from " + jar + ", which does not exist: build it with"
+              + " mvn -B -pl sse-bench-spring -am package -DskipTests, or set -Dbench.springBootJar");
+        }
+        launch = List.of("-jar", jar.toString());
+      }
+      List<String> cmd = java(flags, launch, "server", "--kind", kind,
+          "--heartbeat", Long.toString(HEARTBEAT.toSeconds()));
+      process = new ProcessBuilder(cmd)
           .redirectError(logs.resolve("server-" + kind + ".log").toFile())
           .start();
       a.serverProcess = process;

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,18 +26,114 @@ import java.util.function.Supplier;
  * &poisson=&seconds=}, {@code /stop}, {@code /quit}.
  */
 final class ServerHost implements AutoCloseable {
+  /**
+   * The Spring Boot 4 servers, by kind, and the class of each. They live in module
+   * {@code sse-bench-spring} (Spring Boot 4 needs Spring 7; this class path holds Spring 6 for
+   * {@code spring}): the runner starts their server JVM from {@link #springBootJar()}.
+   */
+  static final Map<String, String> SPRING_BOOT_KINDS = new LinkedHashMap<>();
+
+  /**
+   * Every server, by kind. Lambdas, not method references: a server's classes (and its container's)
+   * are loaded only when that server is chosen, so a class path may lack the containers of the
+   * others (sse-bench-spring's has no Jetty, Jersey or Spring 6).
+   */
   static final Map<String, Supplier<BenchServer>> KINDS = new LinkedHashMap<>();
 
   static {
-    KINDS.put("ssekit-jetty", SsekitServers::jetty);
-    KINDS.put("ssekit-tomcat", SsekitServers::tomcat);
-    KINDS.put("ssekit-jetty-smallbuffer", SsekitServers::jettySmallBuffer);
-    KINDS.put("spring", SpringServer::new);
-    KINDS.put("jersey", JerseyServer::new);
-    KINDS.put("jetty-eventsource", EventSourceServletServer::new);
-    KINDS.put("ceiling", CeilingServer::new);
-    KINDS.put("hub-on-jetty-core", HubOnJettyCoreServer::new);
-    KINDS.put("mercure-ssekit", MercureServer::new);
+    SPRING_BOOT_KINDS.put("spring-tomcat", "org.ssekit.bench.SpringTomcatServer");
+    SPRING_BOOT_KINDS.put("ssekit-spring-boot", "org.ssekit.bench.SsekitSpringBootServer");
+    KINDS.put("ssekit-jetty", () -> SsekitServers.jetty());
+    KINDS.put("ssekit-tomcat", () -> SsekitServers.tomcat());
+    KINDS.put("ssekit-jetty-smallbuffer", () -> SsekitServers.jettySmallBuffer());
+    KINDS.put("spring", () -> new SpringServer());
+    KINDS.put("jersey", () -> new JerseyServer());
+    KINDS.put("jetty-eventsource", () -> new EventSourceServletServer());
+    KINDS.put("ceiling", () -> new CeilingServer());
+    KINDS.put("hub-on-jetty-core", () -> new HubOnJettyCoreServer());
+    KINDS.put("mercure-ssekit", () -> new MercureServer());
+    SPRING_BOOT_KINDS.forEach((kind, type) -> KINDS.put(kind, () -> springBoot(kind, type)));
+  }
+
+  /** Whether the server of {@code kind} can run on this JVM's class path. */
+  static boolean runsHere(String kind) {
+    String type = SPRING_BOOT_KINDS.get(kind);
+    if (type == null) {
+      return true;
+    }
+    try {
+      Class.forName(type, false, ServerHost.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * sse-bench-spring's runnable jar: {@code -Dbench.springBootJar}, by default
+   * {@code sse-bench-spring/target/sse-bench-spring.jar} beside the {@code sse-bench} directory this
+   * code was loaded from (its jar or its classes), else in the working directory.
+   */
+  static Path springBootJar() {
+    String set = System.getProperty("bench.springBootJar");
+    if (set != null && !set.isBlank()) {
+      return Path.of(set);
+    }
+    Path rel = Path.of("sse-bench-spring", "target", "sse-bench-spring.jar");
+    try {
+      // .../sse-bench/target/sse-bench.jar or .../sse-bench/target/classes
+      Path here = Path.of(ServerHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path module = here.getParent() == null ? null : here.getParent().getParent(); // .../sse-bench
+      Path project = module == null ? null : module.getParent();
+      if (project != null && Files.isRegularFile(project.resolve(rel))) {
+        return project.resolve(rel);
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // fall back to the working directory
+    }
+    return rel.toAbsolutePath();
+  }
+
+  /**
+   * The smallest pool accepted for {@code -Dbench.maxThreads}: Jetty leases one acceptor, one
+   * selector and its reserved threads (at most one per core, here 1–2) from the pool before any
+   * request runs, and a blocking peer needs a few request threads on top.
+   */
+  static final int MIN_THREADS = 8;
+
+  /**
+   * The maximum of the request thread pool, the same for every server under test: Jetty's
+   * {@code QueuedThreadPool} and Tomcat's connector {@code maxThreads}. {@code -Dbench.maxThreads}, 200
+   * (both containers' default) unless set.
+   */
+  static int maxThreads() {
+    int max = Integer.getInteger("bench.maxThreads", 200);
+    if (max < MIN_THREADS) {
+      throw new IllegalArgumentException(
+          "bench.maxThreads must be at least " + MIN_THREADS + " (acceptor, selector, reserved"
+              + " threads and a few request threads), got " + max);
+    }
+    return max;
+  }
+
+  /** A daemon thread named {@code name}, for the executors of the servers and the host. */
+  static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static BenchServer springBoot(String kind, String type) {
+    try {
+      return (BenchServer) Class.forName(type).getDeclaredConstructor().newInstance();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(
+          "server " + kind + " runs on Spring Boot 4 from module sse-bench-spring: run it with java -jar "
+              + springBootJar() + " server --kind " + kind + " (the runner does so by itself; build the jar with"
+              + " mvn -B -pl sse-bench-spring -am package -DskipTests)", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create server " + kind, e);
+    }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,12 +158,12 @@ final class ServerHost implements AutoCloseable {
     this.port = server.start(port, heartbeat);
     this.control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     this.control.setExecutor(
-        Executors.newSingleThreadExecutor(r -> CeilingServer.daemon(r, "bench-control")));
+        Executors.newSingleThreadExecutor(r -> ServerHost.daemon(r, "bench-control")));
     this.control.createContext("/", this::handle);
     this.control.start();
     this.controlPort = control.getAddress().getPort();
     this.sampler =
-        Executors.newSingleThreadScheduledExecutor(r -> CeilingServer.daemon(r, "bench-sampler"));
+        Executors.newSingleThreadScheduledExecutor(r -> ServerHost.daemon(r, "bench-sampler"));
   }
 
   private void handle(HttpExchange ex) throws IOException {

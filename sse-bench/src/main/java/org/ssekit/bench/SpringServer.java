@@ -32,7 +32,7 @@ final class SpringServer implements BenchServer {
   static final Map<String, List<SseEmitter>> TOPICS = new ConcurrentHashMap<>();
   static final AtomicInteger COUNT = new AtomicInteger();
   private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(r -> CeilingServer.daemon(r, "spring-heartbeat"));
+      Executors.newSingleThreadScheduledExecutor(r -> ServerHost.daemon(r, "spring-heartbeat"));
   private Server server;
 
   @Override

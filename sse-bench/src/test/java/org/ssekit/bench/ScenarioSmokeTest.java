@@ -15,23 +15,27 @@ class ScenarioSmokeTest {
 
   static final List<String> SERVERS = List.of("ssekit-jetty", "jetty-eventsource", "mercure-ssekit");
 
-  private static List<Map<String, Object>> run(String scenario) throws Exception {
+  /**
+   * Runs {@code scenario} at 1% scale with a 2 s window for each of {@code servers}, in this JVM, and
+   * checks that each has a result without an error. Used by sse-bench-spring's smoke test too.
+   */
+  static List<Map<String, Object>> run(String scenario, List<String> servers) throws Exception {
     Runner.Options o =
-        new Runner.Options(List.of(scenario), SERVERS, 0.01, 2, Path.of("target", "smoke"), true);
+        new Runner.Options(List.of(scenario), servers, 0.01, 2, Path.of("target", "smoke"), true);
     List<Map<String, Object>> docs = new Runner(o).runAll();
     assertThat(docs).hasSize(1);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> results = (List<Map<String, Object>>) docs.get(0).get("results");
-    assertThat(results).extracting(r -> r.get("server")).containsExactlyElementsOf(SERVERS);
+    assertThat(results).extracting(r -> r.get("server")).containsExactlyElementsOf(servers);
     for (Map<String, Object> r : results) {
       assertThat(r.get("error")).as("error of %s", r.get("server")).isNull();
     }
     return results;
   }
 
-  @Test
-  void idleScenarioConnectsEveryStreamAndMeasuresMemoryAndThreads() throws Exception {
-    for (Map<String, Object> r : run("S1")) {
+  /** The checks of S1, for the results of {@link #run}. */
+  static void checkIdle(List<Map<String, Object>> results) {
+    for (Map<String, Object> r : results) {
       assertThat(r.get("connected")).as("%s", r.get("server")).isEqualTo(190L);
       assertThat(r.get("connectFailed")).isEqualTo(0L);
       assertThat((Long) r.get("threads")).isPositive();
@@ -40,9 +44,9 @@ class ScenarioSmokeTest {
     }
   }
 
-  @Test
-  void broadcastScenarioDeliversEveryEventToEverySubscriber() throws Exception {
-    for (Map<String, Object> r : run("S2")) {
+  /** The checks of S2, for the results of {@link #run}. */
+  static void checkBroadcast(List<Map<String, Object>> results) {
+    for (Map<String, Object> r : results) {
       assertThat(r.get("connected")).isEqualTo(100L);
       assertThat((Long) r.get("expected")).as("%s", r.get("server")).isEqualTo(100L * (Long) r.get("published"));
       assertThat((Long) r.get("published")).isGreaterThanOrEqualTo(15L);
@@ -52,18 +56,18 @@ class ScenarioSmokeTest {
     }
   }
 
-  @Test
-  void saturationScenarioDeliversEveryEventAtOnePercentScale() throws Exception {
-    for (Map<String, Object> r : run("S3")) {
+  /** The checks of S3, for the results of {@link #run}. */
+  static void checkSaturation(List<Map<String, Object>> results) {
+    for (Map<String, Object> r : results) {
       assertThat((Long) r.get("published")).isGreaterThanOrEqualTo(150L);
       assertThat(r.get("delivered")).as("%s", r.get("server")).isEqualTo(r.get("expected"));
       assertThat((Long) r.get("deliveriesPerSec")).isPositive();
     }
   }
 
-  @Test
-  void roomsScenarioDeliversEachEventToItsTopicOnly() throws Exception {
-    for (Map<String, Object> r : run("S4")) {
+  /** The checks of S4, for the results of {@link #run}. */
+  static void checkRooms(List<Map<String, Object>> results) {
+    for (Map<String, Object> r : results) {
       assertThat(r.get("connected")).isEqualTo(180L);
       assertThat((Long) r.get("published")).isGreaterThanOrEqualTo(50L);
       // 10 subscribers per topic: a message reaching other topics would exceed the expectation
@@ -72,9 +76,9 @@ class ScenarioSmokeTest {
     }
   }
 
-  @Test
-  void hostileScenarioKeepsHealthySubscribersWhileOthersChurnOrNeverRead() throws Exception {
-    for (Map<String, Object> r : run("S5")) {
+  /** The checks of S5, for the results of {@link #run}. */
+  static void checkHostile(List<Map<String, Object>> results) {
+    for (Map<String, Object> r : results) {
       assertThat(r.get("connected")).isEqualTo(178L);
       assertThat(r.get("slowConnected")).isEqualTo(2L);
       assertThat((Long) r.get("churnConnects")).isPositive();
@@ -83,6 +87,31 @@ class ScenarioSmokeTest {
       assertThat(r.get("heapAfterGcStartMB")).isNotNull();
       assertThat(r.get("heapGrowthMB")).isNotNull();
     }
+  }
+
+  @Test
+  void idleScenarioConnectsEveryStreamAndMeasuresMemoryAndThreads() throws Exception {
+    checkIdle(run("S1", SERVERS));
+  }
+
+  @Test
+  void broadcastScenarioDeliversEveryEventToEverySubscriber() throws Exception {
+    checkBroadcast(run("S2", SERVERS));
+  }
+
+  @Test
+  void saturationScenarioDeliversEveryEventAtOnePercentScale() throws Exception {
+    checkSaturation(run("S3", SERVERS));
+  }
+
+  @Test
+  void roomsScenarioDeliversEachEventToItsTopicOnly() throws Exception {
+    checkRooms(run("S4", SERVERS));
+  }
+
+  @Test
+  void hostileScenarioKeepsHealthySubscribersWhileOthersChurnOrNeverRead() throws Exception {
+    checkHostile(run("S5", SERVERS));
   }
 
   @Test
