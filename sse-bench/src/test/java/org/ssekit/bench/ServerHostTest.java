@@ -25,7 +25,7 @@ class ServerHostTest {
 
   @Test
   void theSpringBootJarIsFoundBesideTheSseBenchDirectoryOrWhereTheSystemPropertySays() {
-    assertThat(ServerHost.springBootJar()).endsWith(Path.of("sse-bench-spring", "target", "sse-bench-spring.jar"));
+    assertThat(ServerHost.springBootJar()).endsWithRaw(Path.of("sse-bench-spring", "target", "sse-bench-spring.jar"));
     String before = System.getProperty("bench.springBootJar");
     System.setProperty("bench.springBootJar", "/tmp/elsewhere.jar");
     try {
