@@ -57,7 +57,7 @@ public record SseProperties(
     @DefaultValue Publish publish,
     @DefaultValue List<Stream> streams) {
 
-  // Validates every value; the message names the property.
+  /** Validates every value; the message names the property. */
   public SseProperties {
     notNegative("ssekit.heartbeat", heartbeat);
     if (retry != null) {
@@ -96,7 +96,7 @@ public record SseProperties(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("1000") int maxEvents,
       @DefaultValue("15m") Duration maxAge) {
-    // Validates the values.
+    /** Validates the values. */
     public History {
       positive("ssekit.history.max-events", maxEvents);
       check(!maxAge.isNegative() && !maxAge.isZero(), "ssekit.history.max-age must be positive: " + maxAge);
@@ -111,7 +111,7 @@ public record SseProperties(
    *     in-memory broker (one instance only)
    */
   public record Broker(@Nullable String url) {
-    // Validates the URL's scheme.
+    /** Validates the URL's scheme. */
     public Broker {
       if (url != null && url.isBlank()) {
         url = null;
@@ -131,7 +131,7 @@ public record SseProperties(
    * @param allowCredentials whether listed origins may send cookies (not with *)
    */
   public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("false") boolean allowCredentials) {
-    // Validates the origins.
+    /** Validates the origins. */
     public Cors {
       allowedOrigins = List.copyOf(allowedOrigins);
       for (String o : allowedOrigins) {
@@ -157,7 +157,7 @@ public record SseProperties(
       @Nullable Integer maxStreamsPerClient,
       @DefaultValue("5s") Duration retryAfter,
       @DefaultValue("256") int maxLastEventIdLength) {
-    // Validates the values.
+    /** Validates the values. */
     public Limits {
       if (maxStreams != null) {
         positive("ssekit.limits.max-streams", maxStreams);
@@ -187,7 +187,7 @@ public record SseProperties(
       @DefaultValue("64KB") DataSize maxBytes,
       @DefaultValue("512") int maxEvents,
       @DefaultValue("30s") Duration readTimeout) {
-    // Validates the values.
+    /** Validates the values. */
     public Publish {
       if (token != null && token.isBlank()) {
         token = null;
@@ -209,7 +209,7 @@ public record SseProperties(
    *     gets only the messages published with that key; unset, every message of the topic
    */
   public record Stream(@Nullable String path, @Nullable String topic, @Nullable String routingKey) {
-    // Validates the routing key's form.
+    /** Validates the routing key's form. */
     public Stream {
       if (routingKey != null && routingKey.isBlank()) {
         routingKey = null;

@@ -24,7 +24,7 @@ import org.ssekit.StreamAdapter;
  */
 public record SseStream(String path, String topic, StreamAdapter adapter) {
 
-  // Checks that nothing is null and the path is absolute.
+  /** Checks that nothing is null and the path is absolute. */
   public SseStream {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(topic, "topic");
@@ -34,12 +34,25 @@ public record SseStream(String path, String topic, StreamAdapter adapter) {
     }
   }
 
-  /** A stream at {@code path} of {@code topic} with {@code adapter}. */
+  /**
+   * A stream at {@code path} of {@code topic} with {@code adapter}.
+   *
+   * @param path the path template
+   * @param topic the topic
+   * @param adapter the stream adapter
+   * @return the stream registration
+   */
   public static SseStream of(String path, String topic, StreamAdapter adapter) {
     return new SseStream(path, topic, adapter);
   }
 
-  /** A stream at {@code path} of {@code topic} that lets every client in and passes every message. */
+  /**
+   * A stream at {@code path} of {@code topic} that lets every client in and passes every message.
+   *
+   * @param path the path template
+   * @param topic the topic
+   * @return the stream registration
+   */
   public static SseStream of(String path, String topic) {
     return new SseStream(path, topic, StreamAdapter.passThrough());
   }
