@@ -2,14 +2,12 @@ package org.ssekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.ssekit.testkit.SmallHeapJvm;
 
 /**
  * Issue 15.1 kept fixed: publishing far more history than the heap holds never runs out of
@@ -25,46 +23,25 @@ class SmallHeapIT {
 
   @Test
   void publishingEightTimesTheHeapNeverRunsOutOfMemoryAndAStreamStillWorks() throws Exception {
-    Path out = Files.createTempFile("small-heap", ".log");
-    try {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p =
-          new ProcessBuilder(
-                  List.of(
-                      java,
-                      "-Xmx64m",
-                      "-XX:+ExitOnOutOfMemoryError",
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      SmallHeapMain.class.getName(),
-                      Integer.toString(TOPICS),
-                      Integer.toString(PER_TOPIC),
-                      "150"))
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-      if (!ended) {
-        p.destroyForcibly();
-      }
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(ended).as("the small-heap JVM ended in time; output:%n%s", output).isTrue();
-      assertThat(output).doesNotContain("OutOfMemoryError");
-      assertThat(p.exitValue()).as("exit status (3: out of memory); output:%n%s", output).isZero();
-      Matcher m =
-          Pattern.compile("accepted=(\\d+) refused=(\\d+) reset=(\\w+) live=(\\w+) heapUsedAfterGc=(\\d+)")
-              .matcher(output);
-      assertThat(m.find()).as(output).isTrue();
-      System.out.println("small-heap JVM: " + m.group()); // the figures, for the build log
-      long accepted = Long.parseLong(m.group(1));
-      long refused = Long.parseLong(m.group(2));
-      assertThat(accepted + refused).isEqualTo((long) TOPICS * PER_TOPIC); // every publish answered
-      assertThat(accepted).isGreaterThan((long) TOPICS * PER_TOPIC / 2);
-      assertThat(m.group(3)).as("a client resuming from an evicted id gets the reset signal").isEqualTo("true");
-      assertThat(m.group(4)).as("a stream opened afterwards gets live events").isEqualTo("true");
-      assertThat(Long.parseLong(m.group(5))).isLessThan(48L << 20);
-    } finally {
-      Files.deleteIfExists(out);
-    }
+    String output =
+        SmallHeapJvm.run(
+            SmallHeapMain.class,
+            List.of(),
+            Duration.ofSeconds(60),
+            Integer.toString(TOPICS),
+            Integer.toString(PER_TOPIC),
+            "150");
+    Matcher m =
+        Pattern.compile("accepted=(\\d+) refused=(\\d+) reset=(\\w+) live=(\\w+) heapUsedAfterGc=(\\d+)")
+            .matcher(output);
+    assertThat(m.find()).as(output).isTrue();
+    System.out.println("small-heap JVM: " + m.group()); // the figures, for the build log
+    long accepted = Long.parseLong(m.group(1));
+    long refused = Long.parseLong(m.group(2));
+    assertThat(accepted + refused).isEqualTo((long) TOPICS * PER_TOPIC); // every publish answered
+    assertThat(accepted).isGreaterThan((long) TOPICS * PER_TOPIC / 2);
+    assertThat(m.group(3)).as("a client resuming from an evicted id gets the reset signal").isEqualTo("true");
+    assertThat(m.group(4)).as("a stream opened afterwards gets live events").isEqualTo("true");
+    assertThat(Long.parseLong(m.group(5))).isLessThan(48L << 20);
   }
 }
