@@ -301,12 +301,8 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
       log.debug("write failed; the client is gone", e);
       failed = true;
       containerEnds = true;
-      carry = null;
-      buffer = null; // not given back: the failed write may still reference it
-      StreamConnection sc = connection;
-      if (sc != null) {
-        sc.close(CloseReason.CLIENT_GONE);
-      }
+      dropBatch();
+      c.close(CloseReason.CLIENT_GONE);
     } catch (RuntimeException e) {
       // the container refuses to write to a response it has already ended: Tomcat throws
       // "output buffer object has been recycled" once a shutdown or a client reset recycled it.
@@ -352,9 +348,14 @@ final class StreamWriter implements EventSink, WriteListener, AsyncListener {
 
   /** The owner ends the response once; closes the stream if the hub has not. */
   private void finish() {
-    carry = null;
-    buffer = null; // not given back: a failed write may still reference it
+    dropBatch();
     end();
+  }
+
+  /** Forgets the batch in progress; the buffer is not given back: a failed write may still reference it. */
+  private void dropBatch() {
+    carry = null;
+    buffer = null;
   }
 
   /**
