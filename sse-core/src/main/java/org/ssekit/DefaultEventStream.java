@@ -17,32 +17,30 @@ import org.jspecify.annotations.Nullable;
  * fanning one message out to 10,000 streams then reads and writes about two cache lines per stream
  * instead of eight, and an idle stream costs a few hundred bytes less.
  *
- * <p>The queue is a linked list with a consumed sentinel at {@link #head}. Producers (hub
- * deliveries, direct sends, heartbeats, from any thread) append with one atomic swap of {@link
- * #tail} and then link the previous tail to the new node. The transport is the only consumer,
- * except under {@link SlowConsumerPolicy#DROP_OLDEST}, where a producer also takes the oldest
- * event; then both take the {@link #polling} token for the few instructions of a removal.
+ * <p>The queue is a ring of event references that grows by doubling (allocated on the first event,
+ * dropped again when a burst that grew it past {@value #KEEP_SLOTS} slots has drained), so a
+ * delivery allocates nothing once the ring has the size the traffic needs. Producers (hub
+ * deliveries, direct sends, heartbeats, from any thread) and the transport, the one consumer, take
+ * the {@link #lock} token for the few instructions of an insertion or removal; it is never held
+ * while calling the hub, the sink or user code. The counts ({@link #size}, {@link #exempt}) are
+ * changed under the token only, and read without it by the heartbeat and {@link #queued()}.
  */
 final class DefaultEventStream implements EventStream, StreamConnection {
 
   private static final VarHandle SIZE;
-  private static final VarHandle EXEMPT;
   private static final VarHandle SIGNALLED;
   private static final VarHandle CLOSED;
   private static final VarHandle NOTIFIED;
-  private static final VarHandle TAIL;
-  private static final VarHandle POLLING;
+  private static final VarHandle LOCK;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       SIZE = l.findVarHandle(DefaultEventStream.class, "size", int.class);
-      EXEMPT = l.findVarHandle(DefaultEventStream.class, "exempt", int.class);
       SIGNALLED = l.findVarHandle(DefaultEventStream.class, "signalled", int.class);
       CLOSED = l.findVarHandle(DefaultEventStream.class, "closed", int.class);
       NOTIFIED = l.findVarHandle(DefaultEventStream.class, "notified", Object.class);
-      TAIL = l.findVarHandle(DefaultEventStream.class, "tail", Node.class);
-      POLLING = l.findVarHandle(DefaultEventStream.class, "polling", int.class);
+      LOCK = l.findVarHandle(DefaultEventStream.class, "lock", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -58,32 +56,33 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   private final int capacity;
   private final SlowConsumerPolicy policy;
 
-  /** One queued event. {@code event} is cleared when the node becomes the consumed sentinel. */
-  private static final class Node {
-    @Nullable Event event;
-    volatile @Nullable Node next;
+  /** Slots of the first ring. A power of two, as every ring's length is. */
+  private static final int FIRST_SLOTS = 4;
+  /** A ring longer than this is dropped when it drains, so one burst does not hold memory. */
+  static final int KEEP_SLOTS = 64;
+  /** Spins on a held {@link #lock} before yielding the core to its holder. */
+  private static final int SPINS = 64;
 
-    Node(@Nullable Event event) {
-      this.event = event;
-    }
-  }
+  /** The queued events from {@code ring[first]} on, wrapping; null until the first event. */
+  private Event @Nullable [] ring;
+  /** Index of the oldest queued event in {@link #ring}. Under {@link #lock}. */
+  private int first;
+  /** 1 while a thread inserts into or removes from {@link #ring}. */
+  @SuppressWarnings("unused") // through LOCK
+  private volatile int lock;
 
-  /** The consumed sentinel; its {@code next} is the oldest queued event. Consumer-owned. */
-  private Node head;
-  /** The newest node; producers swap it. */
-  private volatile Node tail;
-  /** 1 while a removal runs under {@link SlowConsumerPolicy#DROP_OLDEST}. */
-  @SuppressWarnings("unused") // through POLLING
-  private volatile int polling;
-
-  /** Events queued and not yet polled (live, initial, replayed and heartbeats alike). */
+  /**
+   * Events queued and not yet polled (live, initial, replayed and heartbeats alike). Written under
+   * {@link #lock}; read without it.
+   */
   private volatile int size;
   /**
    * Initial and replayed events queued and not yet polled: the queue may hold this many on top of
-   * {@link #capacity}. Decremented by every poll while positive, whatever the event polled, so the
-   * bound stays right whatever the interleaving of backlog and live events.
+   * {@link #capacity}. Decremented by every removal while positive, whatever the event removed, so
+   * the bound stays right whatever the interleaving of backlog and live events. Under {@link
+   * #lock}.
    */
-  private volatile int exempt;
+  private int exempt;
   /** 1 while the transport has been woken and has not yet polled the queue empty. */
   private volatile int signalled;
   /** 1 once the hub closed the stream. */
@@ -137,9 +136,6 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     this.capacity = capacity;
     this.policy = policy;
     this.lastEventId = request.lastEventId().orElse(null);
-    Node sentinel = new Node(null);
-    this.head = sentinel;
-    this.tail = sentinel;
   }
 
   @Override
@@ -206,30 +202,29 @@ final class DefaultEventStream implements EventStream, StreamConnection {
       hub.pushFailed(id, event);
       return false;
     }
-    if ((int) SIZE.getAndAdd(this, 1) >= capacity + exempt) {
-      switch (policy) {
-        case DROP_OLDEST:
-          Event oldest = take();
-          if (oldest != null) {
-            taken();
-            if (oldest != DefaultHub.HEARTBEAT) {
-              hub.dropped(this, oldest); // a heartbeat is no event of the application's
-            }
-          }
-          break;
-        case DROP_NEWEST:
-          SIZE.getAndAdd(this, -1);
+    Event oldest = null;
+    lock();
+    if (size >= capacity + exempt) {
+      if (policy != SlowConsumerPolicy.DROP_OLDEST) {
+        unlock();
+        if (policy == SlowConsumerPolicy.DROP_NEWEST) {
           hub.dropped(this, event);
-          return false;
-        case CLOSE:
-        default:
-          SIZE.getAndAdd(this, -1);
+        } else {
           hub.close(this, CloseReason.SLOW_CONSUMER);
           hub.pushFailed(id, event);
-          return false;
+        }
+        return false;
       }
+      oldest = removeLocked();
     }
-    append(event);
+    try {
+      addLocked(event);
+    } finally {
+      unlock();
+    }
+    if (oldest != null && oldest != DefaultHub.HEARTBEAT) {
+      hub.dropped(this, oldest); // a heartbeat is no event of the application's
+    }
     markActive();
     wake();
     return true;
@@ -237,9 +232,13 @@ final class DefaultEventStream implements EventStream, StreamConnection {
 
   /** Queues an initial or replayed event, exempt from the capacity. */
   void enqueueBacklog(Event event) {
-    EXEMPT.getAndAdd(this, 1);
-    SIZE.getAndAdd(this, 1);
-    append(event);
+    lock();
+    try {
+      addLocked(event);
+      exempt++;
+    } finally {
+      unlock();
+    }
     markActive();
     wake();
   }
@@ -247,27 +246,83 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   /** Queues a heartbeat unless the queue is full. */
   void heartbeat(Event heartbeat) {
     if (closed == 0 && size < capacity) {
-      SIZE.getAndAdd(this, 1);
-      append(heartbeat);
+      lock();
+      try {
+        if (size < capacity) {
+          addLocked(heartbeat);
+        }
+      } finally {
+        unlock();
+      }
       wake();
     }
   }
 
-  private void append(Event event) {
-    Node n = new Node(event);
-    Node prev = (Node) TAIL.getAndSet(this, n);
-    // Between the swap and this link the queue looks empty from head; the consumer then re-arms
-    // the wake-up, and wake() below (after the link) sees it re-armed and wakes it again.
-    prev.next = n;
+  private void lock() {
+    if (!LOCK.compareAndSet(this, 0, 1)) {
+      contended();
+    }
   }
 
-  /** Accounts for one event taken off the queue. */
-  private void taken() {
-    SIZE.getAndAdd(this, -1);
-    int e;
-    while ((e = exempt) > 0 && !EXEMPT.compareAndSet(this, e, e - 1)) {
-      Thread.onSpinWait();
+  private void contended() {
+    for (int i = 0; ; i++) {
+      if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
+        return;
+      }
+      if (i < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the holder may have lost its core; it needs only a few instructions
+      }
     }
+  }
+
+  private void unlock() {
+    LOCK.setRelease(this, 0);
+  }
+
+  /** Appends under the lock, growing the ring when it is full. */
+  private void addLocked(Event event) {
+    Event[] r = ring;
+    int n = size;
+    if (r == null) {
+      r = new Event[FIRST_SLOTS];
+      ring = r;
+      first = 0;
+    } else if (n == r.length) {
+      Event[] grown = new Event[n * 2];
+      for (int i = 0; i < n; i++) {
+        grown[i] = r[(first + i) & (n - 1)];
+      }
+      r = grown;
+      ring = r;
+      first = 0;
+    }
+    r[(first + n) & (r.length - 1)] = event;
+    SIZE.setRelease(this, n + 1);
+  }
+
+  /** Removes the oldest event under the lock, or returns null if none is queued. */
+  private @Nullable Event removeLocked() {
+    int n = size;
+    Event[] r = ring;
+    if (n == 0 || r == null) {
+      return null;
+    }
+    int f = first;
+    Event e = r[f];
+    r[f] = null;
+    if (n == 1 && r.length > KEEP_SLOTS) {
+      ring = null; // a burst grew it; an idle stream should not keep it
+      first = 0;
+    } else {
+      first = (f + 1) & (r.length - 1);
+    }
+    SIZE.setRelease(this, n - 1);
+    if (exempt > 0) {
+      exempt--;
+    }
+    return e;
   }
 
   /** Notes traffic for the heartbeat task; writes the volatile only when it changes. */
@@ -290,31 +345,14 @@ final class DefaultEventStream implements EventStream, StreamConnection {
 
   // ---- consuming ---------------------------------------------------------------------------
 
-  /** Removes the oldest event; the consumer's, or a producer's under DROP_OLDEST. */
+  /** Removes the oldest event, or returns null if none is queued. */
   private @Nullable Event take() {
-    if (policy != SlowConsumerPolicy.DROP_OLDEST) {
-      return unlink();
-    }
-    while (!POLLING.compareAndSet(this, 0, 1)) {
-      Thread.onSpinWait(); // held for a few instructions, never while writing
-    }
+    lock();
     try {
-      return unlink();
+      return removeLocked();
     } finally {
-      POLLING.setRelease(this, 0);
+      unlock();
     }
-  }
-
-  private @Nullable Event unlink() {
-    Node h = head;
-    Node n = h.next;
-    if (n == null) {
-      return null;
-    }
-    Event e = n.event;
-    n.event = null; // n is the new sentinel: do not keep the event alive
-    head = n;
-    return e;
   }
 
   /** Marks {@code event}, about to be queued, as a latency probe unless one is pending. */
@@ -330,16 +368,17 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     if (discarded) {
       return null;
     }
-    Event e = take();
+    // Without the lock while nothing seems queued. The second take, after the flag is cleared,
+    // takes the lock: a producer whose event it misses then reads the cleared flag and wakes us.
+    Event e = size == 0 ? null : take();
     if (e == null) {
       signalled = 0;
-      e = take(); // an event queued before the flag was cleared would otherwise wait
+      e = take();
       if (e == null) {
         return null;
       }
       signalled = 1;
     }
-    taken();
     Event p = probe;
     if (p == e) {
       probe = null;
@@ -360,9 +399,12 @@ final class DefaultEventStream implements EventStream, StreamConnection {
   /** Called once by the hub on close: drops the queue if nobody will read it, tells the sink. */
   void closed(CloseReason reason) {
     if (reason == CloseReason.CLIENT_GONE || reason == CloseReason.SLOW_CONSUMER) {
-      discarded = true; // the nodes go with the stream; nothing polls them any more
-      size = 0;
+      discarded = true; // nothing polls the queue any more: let its events go
+      lock();
+      ring = null;
+      SIZE.setRelease(this, 0);
       exempt = 0;
+      unlock();
     }
     try {
       sink.closed();
