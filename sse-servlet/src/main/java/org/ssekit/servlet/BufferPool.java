@@ -9,11 +9,15 @@ import org.jspecify.annotations.Nullable;
  * events to coalesce and gives it back once the container has taken the bytes, so an idle stream
  * holds no buffer: 10,000 streams that once had a burst do not keep 10,000 × 8 KiB alive.
  *
- * <p>At most {@code max} idle buffers are kept; beyond that, returned buffers are left to the
- * garbage collector. Thread-safe and lock-free.
+ * <p>Each thread keeps the last buffer it gave back in a slot of its own and takes it again
+ * first, so a writer thread that borrows and returns a buffer per batch touches no shared state
+ * (writes and their completions mostly run on the same few threads). Beyond that slot, at most
+ * {@code max} idle buffers are kept in a shared queue; further returned buffers are left to the
+ * garbage collector. A thread's slot goes with the thread. Thread-safe and lock-free.
  */
 final class BufferPool {
 
+  private final ThreadLocal<byte @Nullable []> slot = new ThreadLocal<>();
   private final ConcurrentLinkedQueue<byte[]> idle = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
   private final int size;
@@ -26,7 +30,12 @@ final class BufferPool {
 
   /** A buffer of {@code size} bytes, pooled or new. */
   byte[] acquire() {
-    byte[] b = idle.poll();
+    byte[] b = slot.get();
+    if (b != null) {
+      slot.set(null);
+      return b;
+    }
+    b = idle.poll();
     if (b == null) {
       return new byte[size];
     }
@@ -39,6 +48,10 @@ final class BufferPool {
     if (b == null || b.length != size) {
       return;
     }
+    if (slot.get() == null) {
+      slot.set(b);
+      return;
+    }
     if (count.incrementAndGet() > max) {
       count.decrementAndGet();
       return;
@@ -46,7 +59,7 @@ final class BufferPool {
     idle.offer(b);
   }
 
-  /** Idle buffers currently kept. */
+  /** Idle buffers currently kept in the shared queue (not counting the threads' own slots). */
   int idle() {
     return Math.max(0, count.get());
   }

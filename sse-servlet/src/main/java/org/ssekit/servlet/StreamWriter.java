@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * after {@code isReady()} confirmed that the container has taken every byte written so far (a
  * container may keep a reference to a written array until a non-blocking write completes).
  */
-final class StreamWriter implements EventSink, WriteListener, AsyncListener {
+final class StreamWriter extends WriteDispatcher.Ready implements EventSink, WriteListener, AsyncListener {
 
   private static final Logger log = LoggerFactory.getLogger(StreamWriter.class);
 

@@ -1,11 +1,13 @@
 package org.ssekit.servlet;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +25,53 @@ import org.slf4j.LoggerFactory;
  * the submit and the run drops the task (it fails before calling it), which would lose the
  * dispatcher's slot for good and, after {@code max} such losses, stop every write.
  *
- * <p>Thread-safe and lock-free. No writer is left behind: a submitter enqueues before it checks the
- * number of running tasks, and a task decrements that number before it re-checks the queue.
+ * <p>The queue of woken writers is intrusive: a writer is in it at most once (only its owner
+ * submits it, and the owner is either queued or running), so it links through its own {@link
+ * Ready#nextReady} and a wake-up allocates nothing. Submitting is one atomic swap of the tail
+ * (Vyukov's multi-producer queue, with a stub link); the tasks take writers one at a time under a
+ * short token.
+ *
+ * <p>Thread-safe. No writer is left behind: a submitter enqueues before it checks the number of
+ * running tasks, and a task decrements that number before it re-checks the queue; {@link
+ * #isEmpty()} is false from the moment a writer is swapped in until it is taken.
  */
 final class WriteDispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WriteDispatcher.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final ConcurrentLinkedQueue<StreamWriter> ready = new ConcurrentLinkedQueue<>();
+  private static final VarHandle TAIL;
+  private static final VarHandle HEAD;
+  private static final VarHandle TAKING;
+  private static final VarHandle NEXT;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TAIL = l.findVarHandle(WriteDispatcher.class, "tail", Ready.class);
+      HEAD = l.findVarHandle(WriteDispatcher.class, "head", Ready.class);
+      TAKING = l.findVarHandle(WriteDispatcher.class, "taking", int.class);
+      NEXT = l.findVarHandle(Ready.class, "nextReady", Ready.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A writer's link in the queue of woken writers. */
+  static class Ready {
+    /** The writer queued after this one; null while this one is the newest or not queued. */
+    volatile @Nullable Ready nextReady;
+  }
+
+  /** Stands in the queue while no writer does, so producers and takers never touch one link. */
+  private final Ready stub = new Ready();
+  /** The newest link; producers swap it. */
+  private volatile Ready tail = stub;
+  /** The oldest link (or the stub); written under {@link #taking}, read by {@link #isEmpty()}. */
+  private volatile Ready head = stub;
+  /** 1 while a task takes a writer. */
+  @SuppressWarnings("unused") // through TAKING
+  private volatile int taking;
   private final AtomicInteger running = new AtomicInteger();
   private final int max;
   private final BufferPool buffers;
@@ -63,14 +103,63 @@ final class WriteDispatcher implements AutoCloseable {
 
   /** Queues {@code w}, which its caller just took ownership of, and makes sure a task runs. */
   void submit(StreamWriter w) {
-    ready.add(w);
+    push(w);
     kick();
+  }
+
+  private void push(Ready r) {
+    NEXT.set(r, (Ready) null); // ordered before the swap publishes it
+    Ready prev = (Ready) TAIL.getAndSet(this, r);
+    NEXT.setRelease(prev, r);
+  }
+
+  /** True when no writer is queued; false while one is being linked in. */
+  private boolean isEmpty() {
+    return tail == stub && head == stub;
+  }
+
+  /**
+   * Takes the oldest writer, or null when none is queued or the newest one is still being linked
+   * in (its submitter then finds a task running, or starts one).
+   */
+  private @Nullable StreamWriter take() {
+    while (!TAKING.compareAndSet(this, 0, 1)) {
+      Thread.onSpinWait(); // another task holds it for a few instructions
+    }
+    try {
+      Ready h = head;
+      Ready next = h.nextReady;
+      if (h == stub) {
+        if (next == null) {
+          return null;
+        }
+        HEAD.setRelease(this, next);
+        h = next;
+        next = next.nextReady;
+      }
+      if (next != null) {
+        HEAD.setRelease(this, next);
+        return (StreamWriter) h;
+      }
+      if (h != tail) {
+        return null; // a submitter swapped the tail and has not linked it yet
+      }
+      push(stub); // h is the last: put the stub behind it so that h can leave
+      next = h.nextReady;
+      if (next != null) {
+        HEAD.setRelease(this, next);
+        return (StreamWriter) h;
+      }
+      return null;
+    } finally {
+      TAKING.setRelease(this, 0);
+    }
   }
 
   private void kick() {
     while (true) {
       int r = running.get();
-      if (r >= max || ready.isEmpty()) {
+      if (r >= max || isEmpty()) {
         return;
       }
       if (running.compareAndSet(r, r + 1)) {
@@ -88,7 +177,7 @@ final class WriteDispatcher implements AutoCloseable {
   private void run() {
     try {
       StreamWriter w;
-      while ((w = ready.poll()) != null) {
+      while ((w = take()) != null) {
         try {
           w.drain();
         } catch (RuntimeException e) {
@@ -98,7 +187,7 @@ final class WriteDispatcher implements AutoCloseable {
     } finally {
       running.decrementAndGet();
     }
-    if (!ready.isEmpty()) {
+    if (!isEmpty()) {
       kick();
     }
   }
