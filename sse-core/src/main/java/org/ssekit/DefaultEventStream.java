@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * instead of eight, and an idle stream costs a few hundred bytes less.
  *
  * <p>The queue is a ring of event references that grows by doubling (allocated on the first event,
- * dropped again when a burst that grew it past {@value #KEEP_SLOTS} slots has drained), so a
- * delivery allocates nothing once the ring has the size the traffic needs. Producers (hub
+ * dropped as soon as a burst that grew it past {@value #KEEP_SLOTS} slots has drained, and shrunk
+ * to its first size by a heartbeat of an idle stream), so a delivery allocates nothing once the
+ * ring has the size the traffic needs. Producers (hub
  * deliveries, direct sends, heartbeats, from any thread) and the transport, the one consumer, take
  * the {@link #lock} token for the few instructions of an insertion or removal; it is never held
  * while calling the hub, the sink or user code. The counts ({@link #size}, {@link #exempt}) are
@@ -243,12 +244,20 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     wake();
   }
 
-  /** Queues a heartbeat unless the queue is full. */
+  /**
+   * Queues a heartbeat unless the queue is full. The hub sends it to streams that had no traffic
+   * for a heartbeat period, so an empty ring that a past burst grew is given back here, for one
+   * of the first size.
+   */
   void heartbeat(Event heartbeat) {
     if (closed == 0 && size < capacity) {
       lock();
       try {
         if (size < capacity) {
+          Event[] r = ring;
+          if (size == 0 && r != null && r.length > FIRST_SLOTS) {
+            ring = null;
+          }
           addLocked(heartbeat);
         }
       } finally {
