@@ -23,6 +23,14 @@ interface BenchServer extends AutoCloseable {
   /** The number of open subscriptions. */
   int subscribers();
 
+  /**
+   * Streams this server closed for being slow consumers so far, or -1 where the server keeps no
+   * such count (the peers have no slow-consumer bound).
+   */
+  default long slowConsumersClosed() {
+    return -1;
+  }
+
   @Override
   void close() throws Exception;
 }

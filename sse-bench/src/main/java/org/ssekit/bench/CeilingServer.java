@@ -27,6 +27,8 @@ import org.eclipse.jetty.util.IteratingCallback;
  */
 final class CeilingServer implements BenchServer {
   private static final int CAPACITY = 1024;
+  private static final java.util.concurrent.atomic.AtomicLong SLOW_CLOSED =
+      new java.util.concurrent.atomic.AtomicLong();
   private static final ByteBuffer HEARTBEAT =
       ByteBuffer.wrap(":\n\n".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
 
@@ -113,6 +115,11 @@ final class CeilingServer implements BenchServer {
   }
 
   @Override
+  public long slowConsumersClosed() {
+    return SLOW_CLOSED.get();
+  }
+
+  @Override
   public int subscribers() {
     return count.get();
   }
@@ -144,6 +151,7 @@ final class CeilingServer implements BenchServer {
     void offer(ByteBuffer b) {
       if (size.incrementAndGet() > CAPACITY) {
         size.decrementAndGet();
+        SLOW_CLOSED.incrementAndGet();
         abort(new IllegalStateException("slow consumer")); // like ssekit's default policy
         return;
       }

@@ -19,6 +19,10 @@ final class GenReport {
   long slowConnected;
   long failed;
   long closedByServer;
+  /** Never-reading connections the server closed in the window, the first and last at (ms). */
+  long slowClosed;
+  long firstSlowCloseMs = -1;
+  long lastSlowCloseMs = -1;
   long churnConnects;
   long churnCloses;
   long churnFailed;
@@ -35,6 +39,9 @@ final class GenReport {
     slowConnected += o.slowConnected;
     failed += o.failed;
     closedByServer += o.closedByServer;
+    slowClosed += o.slowClosed;
+    firstSlowCloseMs = earliest(firstSlowCloseMs, o.firstSlowCloseMs);
+    lastSlowCloseMs = Math.max(lastSlowCloseMs, o.lastSlowCloseMs);
     churnConnects += o.churnConnects;
     churnCloses += o.churnCloses;
     churnFailed += o.churnFailed;
@@ -55,12 +62,29 @@ final class GenReport {
     m.put("slowConnected", slowConnected);
     m.put("failed", failed);
     m.put("closedByServer", closedByServer);
+    m.put("slowClosed", slowClosed);
+    m.put("firstSlowCloseMs", firstSlowCloseMs);
+    m.put("lastSlowCloseMs", lastSlowCloseMs);
     m.put("churnConnects", churnConnects);
     m.put("churnCloses", churnCloses);
     m.put("churnFailed", churnFailed);
     m.put("cpuNanos", cpuNanos);
     m.put("lastError", lastError);
     return m;
+  }
+
+  /** "n (first / last s)", or "0" when no never-reading connection was closed. */
+  String slowClosedAt() {
+    if (slowClosed == 0) {
+      return "0";
+    }
+    return String.format(java.util.Locale.ROOT, "%d (%.1f / %.1f s)", slowClosed,
+        firstSlowCloseMs / 1000.0, lastSlowCloseMs / 1000.0);
+  }
+
+  /** The earlier of two times where -1 means none. */
+  static long earliest(long a, long b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   static GenReport fromMap(Map<String, Object> m) {
@@ -74,6 +98,9 @@ final class GenReport {
     r.slowConnected = num(m, "slowConnected");
     r.failed = num(m, "failed");
     r.closedByServer = num(m, "closedByServer");
+    r.slowClosed = num(m, "slowClosed");
+    r.firstSlowCloseMs = m.containsKey("firstSlowCloseMs") ? num(m, "firstSlowCloseMs") : -1;
+    r.lastSlowCloseMs = m.containsKey("lastSlowCloseMs") ? num(m, "lastSlowCloseMs") : -1;
     r.churnConnects = num(m, "churnConnects");
     r.churnCloses = num(m, "churnCloses");
     r.churnFailed = num(m, "churnFailed");

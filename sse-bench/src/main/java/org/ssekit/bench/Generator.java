@@ -58,7 +58,8 @@ final class Generator implements AutoCloseable {
       int firstIndex,
       double connectsPerSecond,
       double churnPerSecond,
-      long churnLifetimeMillis) {
+      long churnLifetimeMillis,
+      int hot) {
     Config {
       Objects.requireNonNull(host, "host");
       sources = List.copyOf(sources);
@@ -127,6 +128,9 @@ final class Generator implements AutoCloseable {
         r.slowConnected += l.connectedSlow;
         r.failed += l.failed;
         r.closedByServer += l.closedByServer;
+        r.slowClosed += l.slowClosed;
+        r.firstSlowCloseMs = GenReport.earliest(r.firstSlowCloseMs, l.firstSlowCloseMs);
+        r.lastSlowCloseMs = Math.max(r.lastSlowCloseMs, l.lastSlowCloseMs);
         r.churnConnects += l.churnConnects;
         r.churnCloses += l.churnCloses;
         r.churnFailed += l.churnFailed;
@@ -169,6 +173,11 @@ final class Generator implements AutoCloseable {
     int connectedSlow;
     int failed;
     int closedByServer;
+    /** Never-reading connections the server closed, and when (ms after the last reset). */
+    int slowClosed;
+    long firstSlowCloseMs = -1;
+    long lastSlowCloseMs = -1;
+    long resetAt = System.nanoTime();
     long churnConnects;
     long churnCloses;
     long churnFailed;
@@ -226,6 +235,10 @@ final class Generator implements AutoCloseable {
               churnCloses = 0;
               churnFailed = 0;
               closedByServer = 0;
+              slowClosed = 0;
+              firstSlowCloseMs = -1;
+              lastSlowCloseMs = -1;
+              resetAt = System.nanoTime();
             }
             resetRequested = false;
           }
@@ -285,7 +298,14 @@ final class Generator implements AutoCloseable {
       int max = 200; // per iteration, so reads keep flowing during the ramp
       while (planned < plan.size() && planned < due && max-- > 0) {
         int global = plan.get(planned++) + config.firstIndex();
-        boolean slow = plan.get(planned - 1) >= config.stable();
+        int local = plan.get(planned - 1);
+        boolean slow = local >= config.stable();
+        if (slow && config.hot() > 0) {
+          // on the hot topics, the last ones: stable subscriber i stays on topic i mod topics
+          global = config.topics() - 1 - (local - config.stable()) % config.hot();
+          open(Kind.SLOW, global, now);
+          continue;
+        }
         open(slow ? Kind.SLOW : Kind.STABLE, global, now);
       }
     }
@@ -610,6 +630,18 @@ final class Generator implements AutoCloseable {
       return events;
     }
 
+    /** Under the loop's lock: counts a never-reading connection the server ended. */
+    private void slowClosed() {
+      if (kind == Kind.SLOW) {
+        long ms = (System.nanoTime() - loop.resetAt) / 1_000_000;
+        loop.slowClosed++;
+        if (loop.firstSlowCloseMs < 0) {
+          loop.firstSlowCloseMs = ms;
+        }
+        loop.lastSlowCloseMs = ms;
+      }
+    }
+
     void closedByPeer() {
       if (!inBody) {
         fail(new IOException("closed by the server before the response head"));
@@ -620,6 +652,7 @@ final class Generator implements AutoCloseable {
           if (kind != Kind.CHURN) {
             loop.closedByServer++;
           }
+          slowClosed();
         }
         closeQuietly();
       }
@@ -636,6 +669,7 @@ final class Generator implements AutoCloseable {
           loop.failed++;
         } else {
           loop.closedByServer++;
+          slowClosed();
         }
         loop.lastError = e.toString();
       }

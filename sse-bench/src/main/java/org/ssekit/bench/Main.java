@@ -134,7 +134,8 @@ public final class Main {
             Integer.parseInt(o.getOrDefault("first", "0")),
             Double.parseDouble(o.getOrDefault("connect-rate", "5000")),
             Double.parseDouble(o.getOrDefault("churn", "0")),
-            Long.parseLong(o.getOrDefault("churn-lifetime", "1000")));
+            Long.parseLong(o.getOrDefault("churn-lifetime", "1000")),
+            Integer.parseInt(o.getOrDefault("hot", "0")));
     ObjectMapper json = new ObjectMapper();
     try (Generator g = new Generator(c)) {
       g.start();

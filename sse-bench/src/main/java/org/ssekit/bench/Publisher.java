@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The in-process publisher: one thread publishing at a fixed or Poisson rate to topics {@code
- * t0..t(n-1)} chosen uniformly at random. Each event's data starts with its intended publish time
+ * t0..t(n-1)} chosen uniformly at random, or, with hot topics, half of them among the last {@code
+ * hot} topics (where S5 puts its never-reading subscribers, so that their queues fill). Each event's data starts with its intended publish time
  * ({@link System#nanoTime()}), then a sequence number, padded to the event size. When the server's
  * publish call is slower than the schedule, the publisher falls behind and the intended times
  * stay where the schedule put them, so the generator sees the delay as latency.
@@ -14,6 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Publisher implements Runnable {
   private final BenchServer server;
   private final int topics;
+  /** The last this many topics get {@link Scenario#HOT_SHARE} of the publishes. */
+  private final int hot;
   private final double rate;
   private final int size;
   private final boolean poisson;
@@ -25,7 +28,9 @@ final class Publisher implements Runnable {
   private volatile long errors;
   private final Thread thread;
 
-  Publisher(BenchServer server, int topics, double rate, int size, boolean poisson, double seconds) {
+  Publisher(
+      BenchServer server, int topics, double rate, int size, boolean poisson, double seconds, int hot) {
+    this.hot = Math.min(hot, topics);
     this.server = server;
     this.topics = topics;
     this.rate = rate;
@@ -79,7 +84,12 @@ final class Publisher implements Runnable {
         continue;
       }
       maxLagNanos = Math.max(maxLagNanos, now - intended);
-      int topic = topics == 1 ? 0 : random.nextInt(topics);
+      int topic =
+          topics == 1
+              ? 0
+              : hot > 0 && random.nextDouble() < Scenario.HOT_SHARE
+                  ? topics - 1 - random.nextInt(hot)
+                  : random.nextInt(topics);
       sb.setLength(0);
       sb.append(intended).append(' ').append(seq).append(' ');
       while (sb.length() < size) {

@@ -64,6 +64,9 @@ final class Report {
   private static final List<Row> HOSTILE_ROWS = List.of(
       new Row("healthy p99 ms vs the same server's S4 p99 ms (ratio)", "vsS4"),
       new Row("never-reading subscribers connected", "slowConnected"),
+      new Row("slow consumers the server closed in the window (its own count)", "serverSlowClosed"),
+      new Row("never-reading connections ended at the socket (first / last, s into the window)",
+          "slowClosedAt"),
       new Row("churn connects in window", "churnConnects"),
       new Row("churn connects failed", "churnFailed"),
       new Row("most threads seen parked in a socket write (sampled each second)",

@@ -355,7 +355,7 @@ final class Runner {
     StringBuilder b = new StringBuilder();
     for (String k : List.of("deliveredPct", "deliveriesPerSec", "p50Ms", "p99Ms", "p999Ms",
         "connectP99Ms", "serverCpuPct", "generatorCpuPct", "heapPerStreamBytes", "threads",
-        "closedByServer", "publishedPerSec", "heapAfterGcStartMB", "heapAfterGcMB", "heapGrowthMB",
+        "closedByServer", "serverSlowClosed", "slowClosed", "firstSlowCloseS", "lastSlowCloseS", "publishedPerSec", "heapAfterGcStartMB", "heapAfterGcMB", "heapGrowthMB",
         "maxThreadsBlockedInWrite", "didNotFinish", "phase", "error")) {
       if (r.containsKey(k)) {
         b.append(k).append('=').append(r.get(k)).append(' ');
@@ -398,7 +398,7 @@ final class Runner {
             sources.add(InetAddress.getByName("127.0.0." + (2 + 3 * g + k)));
           }
           Generator.Config c = new Generator.Config("127.0.0.1", srv.port(), sources, 2, stable, slow,
-              s.topics(), first, s.connectRate() / gens, s.churn() / gens, 1000);
+              s.topics(), first, s.connectRate() / gens, s.churn() / gens, 1000, s.hot());
           split.add(new int[] {first, stable, slow});
           first += stable + slow;
           Gen gen = options.inProcess() ? new InProcessGen(c, a) : new ProcessGen(c, g, a);
@@ -424,8 +424,8 @@ final class Runner {
           a.phase = "warm-up";
           double warm = options.inProcess() ? 1 : WARM_UP_SECONDS;
           get(control, String.format(Locale.ROOT,
-              "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s",
-              s.topics(), s.rate(), s.size(), s.poisson(), warm));
+              "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s&hot=%d",
+              s.topics(), s.rate(), s.size(), s.poisson(), warm, s.hot()));
           Thread.sleep((long) (warm * 1000) + 1000);
           get(control, "/stop");
         }
@@ -449,8 +449,9 @@ final class Runner {
           after = get(control, "/stats");
         } else {
           get(control, String.format(Locale.ROOT,
-              "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s&sampleWriters=%s",
-              s.topics(), s.rate(), s.size(), s.poisson(), s.seconds(), s.slow() > 0 || s.churn() > 0));
+              "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s&sampleWriters=%s&hot=%d",
+              s.topics(), s.rate(), s.size(), s.poisson(), s.seconds(), s.slow() > 0 || s.churn() > 0,
+              s.hot()));
           Thread.sleep((long) (s.seconds() * 1000));
           for (Gen g : generators) {
             atEnd.merge(g.report());
@@ -516,6 +517,9 @@ final class Runner {
       r.put("publishedPerSec", round(GenReport.num(after, "published") / s.seconds(), 1));
       r.put("publisherMaxLagMs", after.get("publisherMaxLagMillis"));
       r.put("publishErrors", GenReport.num(after, "publishErrors"));
+      long slowBefore = GenReport.num(before, "slowConsumersClosed");
+      long slowAfter = GenReport.num(after, "slowConsumersClosed");
+      r.put("serverSlowClosed", slowAfter < 0 ? "no such bound" : Long.toString(slowAfter - slowBefore));
     }
     r.put("expected", expected);
     r.put("delivered", fin.delivered);
@@ -534,6 +538,10 @@ final class Runner {
     r.put("slowConnected", fin.slowConnected);
     r.put("connectFailed", fin.failed);
     r.put("closedByServer", fin.closedByServer);
+    r.put("slowClosed", fin.slowClosed);
+    r.put("firstSlowCloseS", fin.firstSlowCloseMs < 0 ? null : round(fin.firstSlowCloseMs / 1000.0, 1));
+    r.put("lastSlowCloseS", fin.lastSlowCloseMs < 0 ? null : round(fin.lastSlowCloseMs / 1000.0, 1));
+    r.put("slowClosedAt", fin.slowClosedAt());
     r.put("connectP50Ms", ms(con.getValueAtPercentile(50)));
     r.put("connectP99Ms", ms(con.getValueAtPercentile(99)));
     r.put("rampSeconds", round(rampSeconds, 1));
@@ -791,7 +799,7 @@ final class Runner {
               Integer.toString(c.slow()), "--topics", Integer.toString(c.topics()), "--first",
               Integer.toString(c.firstIndex()), "--connect-rate", Double.toString(c.connectsPerSecond()),
               "--churn", Double.toString(c.churnPerSecond()), "--churn-lifetime",
-              Long.toString(c.churnLifetimeMillis())))
+              Long.toString(c.churnLifetimeMillis()), "--hot", Integer.toString(c.hot())))
           .redirectError(logs.resolve("gen-" + index + ".log").toFile())
           .start();
       a.onAbort(() -> {

@@ -14,6 +14,8 @@ import java.util.Locale;
  * @param connectRate connects per second during the ramp
  * @param churn connects (and as many disconnects) per second during the window
  * @param seconds the measurement window
+ * @param hot topics that get {@link #HOT_SHARE} of the publishes and hold the slow subscribers (0:
+ *     none; every topic equally likely, slow subscribers spread like the others)
  */
 record Scenario(
     String id,
@@ -26,17 +28,21 @@ record Scenario(
     int size,
     double connectRate,
     double churn,
-    double seconds) {
+    double seconds,
+    int hot) {
+
+  /** The share of the publishes that goes to the {@link #hot} topics. */
+  static final double HOT_SHARE = 0.5;
 
   static Scenario of(String id, double scale, double seconds) {
     String up = id.toUpperCase(Locale.ROOT);
     Scenario s =
         switch (up) {
-          case "S1" -> new Scenario(up, "idle", 19_000, 0, 1_000, 0, false, 0, 5_000, 0, 20);
-          case "S2" -> new Scenario(up, "broadcast", 10_000, 0, 1, 10, false, 128, 5_000, 0, 30);
-          case "S3" -> new Scenario(up, "saturation", 10_000, 0, 1, 100, false, 128, 5_000, 0, 30);
-          case "S4" -> new Scenario(up, "rooms", 18_000, 0, 1_800, 5_000, true, 256, 5_000, 0, 30);
-          case "S5" -> new Scenario(up, "hostile", 17_820, 180, 1_800, 2_500, true, 256, 5_000, 500, 600);
+          case "S1" -> new Scenario(up, "idle", 19_000, 0, 1_000, 0, false, 0, 5_000, 0, 20, 0);
+          case "S2" -> new Scenario(up, "broadcast", 10_000, 0, 1, 10, false, 128, 5_000, 0, 30, 0);
+          case "S3" -> new Scenario(up, "saturation", 10_000, 0, 1, 100, false, 128, 5_000, 0, 30, 0);
+          case "S4" -> new Scenario(up, "rooms", 18_000, 0, 1_800, 5_000, true, 256, 5_000, 0, 30, 0);
+          case "S5" -> new Scenario(up, "hostile", 17_820, 180, 1_800, 2_500, true, 256, 5_000, 500, 600, 5);
           default -> throw new IllegalArgumentException("unknown scenario " + id + " (S1..S5)");
         };
     return s.scaled(scale, seconds > 0 ? seconds : s.seconds());
@@ -55,7 +61,8 @@ record Scenario(
         size,
         Math.max(50, connectRate * Math.min(1, scale * 10)),
         churn * scale,
-        window);
+        window,
+        hot == 0 ? 0 : Math.max(1, (int) Math.round(hot * scale)));
   }
 
   int connections() {

@@ -209,7 +209,8 @@ final class ServerHost implements AutoCloseable {
                   Double.parseDouble(q.getOrDefault("rate", "10")),
                   Integer.parseInt(q.getOrDefault("size", "128")),
                   Boolean.parseBoolean(q.getOrDefault("poisson", "false")),
-                  Double.parseDouble(q.getOrDefault("seconds", "10")));
+                  Double.parseDouble(q.getOrDefault("seconds", "10")),
+                  Integer.parseInt(q.getOrDefault("hot", "0")));
           publisher = p;
           p.start();
           if (Boolean.parseBoolean(q.getOrDefault("sampleWriters", "false"))) {
@@ -237,6 +238,7 @@ final class ServerHost implements AutoCloseable {
   Map<String, Object> stats() {
     Map<String, Object> m = ProcessStats.snapshot();
     m.put("subscribers", server.subscribers());
+    m.put("slowConsumersClosed", server.slowConsumersClosed());
     Publisher p = publisher;
     if (p != null) {
       m.put("published", p.published());

@@ -8,6 +8,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
+import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.StreamAdapter;
 import org.ssekit.servlet.SseRouter;
@@ -56,6 +57,11 @@ final class SsekitServers {
     @Override
     public int subscribers() {
       return router.hub().streamCount();
+    }
+
+    @Override
+    public long slowConsumersClosed() {
+      return router.hub().stats().streamsClosed(CloseReason.SLOW_CONSUMER);
     }
   }
 
