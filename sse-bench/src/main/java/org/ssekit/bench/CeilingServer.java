@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -148,10 +149,14 @@ final class CeilingServer implements BenchServer {
       this.done = done;
     }
 
+    private final AtomicBoolean slow = new AtomicBoolean();
+
     void offer(ByteBuffer b) {
       if (size.incrementAndGet() > CAPACITY) {
         size.decrementAndGet();
-        SLOW_CLOSED.incrementAndGet();
+        if (!slow.getAndSet(true)) {
+          SLOW_CLOSED.incrementAndGet(); // once per stream: later events find it over the bound too
+        }
         abort(new IllegalStateException("slow consumer")); // like ssekit's default policy
         return;
       }
