@@ -174,7 +174,7 @@ class MercureHubIT {
             new Bad("reserved namespace", ALL, MercureServer.form("topic", "https://hub/.well-known/mercure/subscriptions/x/y"), 400),
             new Bad("invalid UTF-8", ALL, "topic=%C3%28", 400));
     for (Bad bad : catalogue) {
-      HttpResponse<String> r = s.post(bad.token(), bad.body());
+      HttpResponse<String> r = s.post(java.net.http.HttpClient.newHttpClient(), bad.token(), bad.body());
       assertThat(r.statusCode()).as(bad.name() + ": " + r.body()).isEqualTo(bad.status());
       assertThat(JSON.readTree(r.body()).path("error").asText()).as(bad.name()).isNotEmpty();
     }
