@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The queue is a ring of event references that grows by doubling (allocated on the first event,
  * dropped as soon as a burst that grew it past {@value #KEEP_SLOTS} slots has drained, and shrunk
  * to its first size by a heartbeat of an idle stream), so a delivery allocates nothing once the
- * ring has the size the traffic needs. Producers (hub
- * deliveries, direct sends, heartbeats, from any thread) and the transport, the one consumer, take
- * the {@link #lock} token for the few instructions of an insertion or removal; it is never held
- * while calling the hub, the sink or user code. The counts ({@link #size}, {@link #exempt}) are
+ * ring has the size the traffic needs. Producers (hub deliveries, direct sends, heartbeats, from
+ * any thread) and the transport, the one consumer, take the {@link #lock} token for the few
+ * instructions of an insertion or removal; it is never held while calling the hub, the sink or
+ * user code. The counts ({@link #size}, {@link #exempt}) are
  * changed under the token only, and read without it by the heartbeat and {@link #queued()}.
  */
 final class DefaultEventStream implements EventStream, StreamConnection {
@@ -246,8 +246,8 @@ final class DefaultEventStream implements EventStream, StreamConnection {
 
   /**
    * Queues a heartbeat unless the queue is full. The hub sends it to streams that had no traffic
-   * for a heartbeat period, so an empty ring that a past burst grew is given back here, for one
-   * of the first size.
+   * for a heartbeat period, so an empty ring that a past burst grew is replaced here by one of the
+   * first size.
    */
   void heartbeat(Event heartbeat) {
     if (closed == 0 && size < capacity) {
@@ -322,8 +322,7 @@ final class DefaultEventStream implements EventStream, StreamConnection {
     Event e = r[f];
     r[f] = null;
     if (n == 1 && r.length > KEEP_SLOTS) {
-      ring = null; // a burst grew it; an idle stream should not keep it
-      first = 0;
+      ring = null; // a burst grew it; an idle stream should not keep it (addLocked starts anew)
     } else {
       first = (f + 1) & (r.length - 1);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -28,8 +29,7 @@ import org.eclipse.jetty.util.IteratingCallback;
  */
 final class CeilingServer implements BenchServer {
   private static final int CAPACITY = 1024;
-  private static final java.util.concurrent.atomic.AtomicLong SLOW_CLOSED =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong SLOW_CLOSED = new AtomicLong();
   private static final ByteBuffer HEARTBEAT =
       ByteBuffer.wrap(":\n\n".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
 

@@ -19,7 +19,7 @@ final class GenReport {
   long slowConnected;
   long failed;
   long closedByServer;
-  /** Never-reading connections the server closed in the window, the first and last at (ms). */
+  /** Never-reading connections whose socket ended in the window, the first and last at (ms). */
   long slowClosed;
   long firstSlowCloseMs = -1;
   long lastSlowCloseMs = -1;

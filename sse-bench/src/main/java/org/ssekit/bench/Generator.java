@@ -297,15 +297,14 @@ final class Generator implements AutoCloseable {
       long due = rate <= 0 ? plan.size() : (long) ((now - rampStart) / 1e9 * rate) + 1;
       int max = 200; // per iteration, so reads keep flowing during the ramp
       while (planned < plan.size() && planned < due && max-- > 0) {
-        int global = plan.get(planned++) + config.firstIndex();
-        int local = plan.get(planned - 1);
+        int local = plan.get(planned++);
         boolean slow = local >= config.stable();
-        if (slow && config.hot() > 0) {
-          // on the hot topics, the last ones: stable subscriber i stays on topic i mod topics
-          global = config.topics() - 1 - (local - config.stable()) % config.hot();
-          open(Kind.SLOW, global, now);
-          continue;
-        }
+        // with hot topics (the last ones), a never-reading subscriber takes an index on one of them
+        // (open() subscribes index mod topics); stable subscriber i stays on topic i mod topics
+        int global =
+            slow && config.hot() > 0
+                ? config.topics() - 1 - (local - config.stable()) % config.hot()
+                : local + config.firstIndex();
         open(slow ? Kind.SLOW : Kind.STABLE, global, now);
       }
     }

@@ -355,7 +355,8 @@ final class Runner {
     StringBuilder b = new StringBuilder();
     for (String k : List.of("deliveredPct", "deliveriesPerSec", "p50Ms", "p99Ms", "p999Ms",
         "connectP99Ms", "serverCpuPct", "generatorCpuPct", "heapPerStreamBytes", "threads",
-        "closedByServer", "serverSlowClosed", "slowClosed", "firstSlowCloseS", "lastSlowCloseS", "publishedPerSec", "heapAfterGcStartMB", "heapAfterGcMB", "heapGrowthMB",
+        "closedByServer", "serverSlowClosed", "slowClosedAt", "publishedPerSec", "heapAfterGcStartMB",
+        "heapAfterGcMB", "heapGrowthMB",
         "maxThreadsBlockedInWrite", "didNotFinish", "phase", "error")) {
       if (r.containsKey(k)) {
         b.append(k).append('=').append(r.get(k)).append(' ');
@@ -539,8 +540,6 @@ final class Runner {
     r.put("connectFailed", fin.failed);
     r.put("closedByServer", fin.closedByServer);
     r.put("slowClosed", fin.slowClosed);
-    r.put("firstSlowCloseS", fin.firstSlowCloseMs < 0 ? null : round(fin.firstSlowCloseMs / 1000.0, 1));
-    r.put("lastSlowCloseS", fin.lastSlowCloseMs < 0 ? null : round(fin.lastSlowCloseMs / 1000.0, 1));
     r.put("slowClosedAt", fin.slowClosedAt());
     r.put("connectP50Ms", ms(con.getValueAtPercentile(50)));
     r.put("connectP99Ms", ms(con.getValueAtPercentile(99)));

@@ -123,8 +123,12 @@ final class WriteDispatcher implements AutoCloseable {
    * in (its submitter then finds a task running, or starts one).
    */
   private @Nullable StreamWriter take() {
-    while (!TAKING.compareAndSet(this, 0, 1)) {
-      Thread.onSpinWait(); // another task holds it for a few instructions
+    for (int spins = 0; !TAKING.compareAndSet(this, 0, 1); spins++) {
+      if (spins < 64) {
+        Thread.onSpinWait(); // another task holds it for a few instructions
+      } else {
+        Thread.yield(); // unless it lost its core: two cores are common
+      }
     }
     try {
       Ready h = head;
