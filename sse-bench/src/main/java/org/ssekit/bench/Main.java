@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * run    --scenario S1,S2,.. --servers a,b,.. [--scale 1.0] [--seconds N] [--out docs] [--limit S]
+ *        [--steps N]  (S3max: the maximum throughput, the offered rate raised ×1.25 a step)
  *        (server JVM: -Dbench.gc=g1|zgc|parallel|shenandoah, -Dbench.maxThreads=N on this JVM)
  * report [--out docs]                      rewrite docs/benchmarks.md and charts from the JSON
  * server --kind K [--port 0] [--heartbeat 15]          (used by run; the Spring Boot kinds
@@ -48,7 +49,8 @@ public final class Main {
                 Double.parseDouble(o.getOrDefault("seconds", "0")),
                 Path.of(o.getOrDefault("out", "docs")),
                 false,
-                Double.parseDouble(o.getOrDefault("limit", "0")));
+                Double.parseDouble(o.getOrDefault("limit", "0")),
+                Integer.parseInt(o.getOrDefault("steps", "0")));
         new Runner(opts).runAll();
       }
       case "report" -> Report.write(Path.of(o.getOrDefault("out", "docs")));
@@ -60,8 +62,8 @@ public final class Main {
 
   private static void usage() {
     System.out.println(
-        "usage: run --scenario S1,..,S5 --servers " + String.join(",", ServerHost.KINDS.keySet())
-            + " [--scale 1.0] [--seconds N] [--out docs] [--limit seconds per server]"
+        "usage: run --scenario S1,..,S5,S3max --servers " + String.join(",", ServerHost.KINDS.keySet())
+            + " [--scale 1.0] [--seconds N] [--out docs] [--limit seconds per server] [--steps N]"
             + " | report [--out docs]\n"
             + "  server JVM options, set on this JVM: -Dbench.gc=g1|zgc|parallel|shenandoah (g1),"
             + " -Dbench.maxThreads=N (200)");

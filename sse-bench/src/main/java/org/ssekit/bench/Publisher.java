@@ -26,6 +26,8 @@ final class Publisher implements Runnable {
   private volatile long published;
   private volatile long maxLagNanos;
   private volatile long errors;
+  /** Time spent inside the server's publish call: near the window, the publisher is the bound. */
+  private volatile long busyNanos;
   private final Thread thread;
 
   Publisher(
@@ -64,6 +66,10 @@ final class Publisher implements Runnable {
     return errors;
   }
 
+  long busyNanos() {
+    return busyNanos;
+  }
+
   @Override
   public void run() {
     SplittableRandom random = new SplittableRandom(42);
@@ -95,14 +101,17 @@ final class Publisher implements Runnable {
       while (sb.length() < size) {
         sb.append('x');
       }
+      String data = sb.toString();
+      long called = System.nanoTime();
       try {
-        server.publish("t" + topic, sb.toString());
+        server.publish("t" + topic, data);
       } catch (RuntimeException e) {
         if (errors++ == 0) {
           System.err.println("publish failed: " + e);
           e.printStackTrace();
         }
       }
+      busyNanos += System.nanoTime() - called; // one writer: this thread
       perTopic.incrementAndGet(topic);
       published = ++seq;
       t += poisson ? -Math.log(1 - random.nextDouble()) * meanGap : meanGap;

@@ -90,7 +90,7 @@ final class Report {
     Files.createDirectories(img);
     List<Path> files;
     try (Stream<Path> s = Files.list(img)) {
-      files = s.filter(p -> p.getFileName().toString().matches("bench-S\\d\\.json")).sorted().toList();
+      files = s.filter(p -> p.getFileName().toString().matches("bench-S\\d(max)?\\.json")).sorted().toList();
     }
     StringBuilder md = new StringBuilder();
     md.append(BEGIN).append("\n\n");
@@ -138,6 +138,10 @@ final class Report {
         doc.get("scale"), doc.get("date"), machine.get("cpus"), machine.get("cpu"),
         machine.get("memoryGB"), machine.get("jvm"), machine.get("serverFlags"), machine.get("cpus"),
         hostileNote(doc, p, s4)));
+    if (num(p.get("steps")) > 0) {
+      maximum(md, id, results, img);
+      return;
+    }
     List<Row> rows = new ArrayList<>(num(p.get("rate")) == 0 ? IDLE_ROWS : LOAD_ROWS);
     if (num(p.get("slow")) > 0 || num(p.get("churn")) > 0) {
       rows.addAll(HOSTILE_ROWS);
@@ -145,22 +149,7 @@ final class Report {
     if (num(p.get("rate")) > 0) {
       rows.add(new Row("connect p99 ms", "connectP99Ms"));
     }
-    Map<String, Map<String, Object>> s4Results = comparable(doc, s4);
-    md.append("| ").append(id).append(" |");
-    for (Map<String, Object> r : results) {
-      md.append(' ').append(r.get("server")).append(" |");
-    }
-    md.append("\n| --- |");
-    md.append(" ---: |".repeat(results.size()));
-    md.append('\n');
-    for (Row row : rows) {
-      md.append("| ").append(row.label()).append(" |");
-      for (Map<String, Object> r : results) {
-        md.append(' ').append(cell(row.key(), r, s4Results)).append(" |");
-      }
-      md.append('\n');
-    }
-    md.append('\n');
+    table(md, id, results, rows, comparable(doc, s4));
     for (Map<String, Object> r : results) {
       if (r.get("error") != null) {
         md.append("- ").append(r.get("server")).append(" failed: `").append(r.get("error")).append("`\n");
@@ -215,6 +204,91 @@ final class Report {
     }
     md.append("Raw results: [img/bench-").append(id).append(".json](img/bench-").append(id)
         .append(".json).\n\n");
+  }
+
+  private static final List<Row> MAX_ROWS = List.of(
+      new Row("maximum deliveries/s that kept up", "maxDeliveriesPerSec"),
+      new Row("at step (publishes/s offered)", "maxAt"),
+      new Row("stopped because", "stopReason"),
+      new Row("at the maximum: on time %", "onTimePct"),
+      new Row("at the maximum: latency p50 ms", "p50Ms"),
+      new Row("at the maximum: latency p99 ms", "p99Ms"),
+      new Row("at the maximum: server CPU % of one core", "serverCpuPct"),
+      new Row("at the maximum: generator CPU % of one core", "generatorCpuPct"),
+      new Row("at the maximum: GC pauses (count / total ms / max ms)", "gc"));
+
+  /**
+   * A maximum-throughput scenario: each server's maximum and why it stopped there, then every
+   * step of every server (delivered/s, on time %, p99, server CPU), and a chart of the maxima.
+   */
+  @SuppressWarnings("unchecked")
+  private static void maximum(StringBuilder md, String id, List<Map<String, Object>> results, Path img)
+      throws IOException {
+    md.append(String.format(Locale.ROOT,
+        "Each step publishes for the window, then drains; the next step offers %.2f× the rate. A step"
+            + " keeps up when at least %.0f%% of the deliveries it called for arrive within %d ms of"
+            + " their intended publish time.%n%n",
+        Scenario.STEP_FACTOR, Runner.KEEPS_UP_PCT, Runner.ON_TIME_MICROS / 1000));
+    table(md, id, results, MAX_ROWS, Map.of());
+    int most = 0;
+    for (Map<String, Object> r : results) {
+      Object steps = r.get("steps");
+      most = Math.max(most, steps instanceof List<?> l ? l.size() : 0);
+    }
+    md.append("| step: deliveries/s offered | ");
+    for (Map<String, Object> r : results) {
+      md.append(r.get("server")).append(" | ");
+    }
+    md.append("\n| --- |").append(" ---: |".repeat(results.size())).append('\n');
+    for (int k = 0; k < most; k++) {
+      String offered = null;
+      StringBuilder cells = new StringBuilder();
+      for (Map<String, Object> r : results) {
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) r.getOrDefault("steps", List.of());
+        if (k < steps.size()) {
+          Map<String, Object> st = steps.get(k);
+          offered = fmtNum(st.get("offeredPerSec"));
+          cells.append(String.format(Locale.ROOT, " %s/s, %s%% on time, p99 %s ms, CPU %s%% |",
+              fmtNum(st.get("deliveriesPerSec")), fmtNum(st.get("onTimePct")), fmtNum(st.get("p99Ms")),
+              fmtNum(st.get("serverCpuPct"))));
+        } else {
+          cells.append(" – |");
+        }
+      }
+      md.append("| ").append(k + 1).append(": ").append(offered).append(" |").append(cells).append('\n');
+    }
+    md.append('\n');
+    Map<String, Double> maxima = new LinkedHashMap<>();
+    for (Map<String, Object> r : results) {
+      if (r.get("error") == null && !Boolean.TRUE.equals(r.get("didNotFinish"))) {
+        maxima.put((String) r.get("server"), num(r.get("maxDeliveriesPerSec")));
+      }
+    }
+    String f = "bench-" + id + "-maximum.png";
+    Charts.bars(img.resolve(f), id + " maximum deliveries per second that kept up", "deliveries/s", maxima, 0);
+    md.append("![").append(id).append(" maximum](img/").append(f).append(")\n\n");
+    md.append("Raw results: [img/bench-").append(id).append(".json](img/bench-").append(id)
+        .append(".json).\n\n");
+  }
+
+  /** A table with a column per server and a row per {@code rows} ({@code s4}: for S5's ratios). */
+  private static void table(StringBuilder md, String id, List<Map<String, Object>> results, List<Row> rows,
+      Map<String, Map<String, Object>> s4) {
+    md.append("| ").append(id).append(" |");
+    for (Map<String, Object> r : results) {
+      md.append(' ').append(r.get("server")).append(" |");
+    }
+    md.append("\n| --- |");
+    md.append(" ---: |".repeat(results.size()));
+    md.append('\n');
+    for (Row row : rows) {
+      md.append("| ").append(row.label()).append(" |");
+      for (Map<String, Object> r : results) {
+        md.append(' ').append(cell(row.key(), r, s4)).append(" |");
+      }
+      md.append('\n');
+    }
+    md.append('\n');
   }
 
   /**
@@ -277,6 +351,10 @@ final class Report {
     }
     if (key.equals("heapFlat")) {
       return fmtNum(r.get("heapAfterGcStartMB")) + " → " + fmtNum(r.get("heapAfterGcMB"));
+    }
+    if (key.equals("maxAt")) {
+      return num(r.get("maxStep")) == 0 ? "none kept up"
+          : fmtNum(r.get("maxStep")) + " (" + fmtNum(r.get("offeredPublishesPerSec")) + ")";
     }
     if (key.equals("publishedPerSec")) {
       return fmtNum(r.get("publishedPerSec")) + " (" + fmtNum(r.get("offeredPublishesPerSec")) + ")";

@@ -40,6 +40,7 @@ final class Runner {
    *
    * @param limitSeconds the hard limit of one server's run of a scenario (0: {@link
    *     #limitSeconds(Scenario)}); a run that exceeds it is stopped and recorded as not finished
+   * @param steps the most steps of a maximum-throughput scenario (0: the scenario's own)
    */
   record Options(
       List<String> scenarios,
@@ -48,7 +49,13 @@ final class Runner {
       double seconds,
       Path out,
       boolean inProcess,
-      double limitSeconds) {
+      double limitSeconds,
+      int steps) {
+
+    Options(List<String> scenarios, List<String> servers, double scale, double seconds, Path out,
+        boolean inProcess, double limitSeconds) {
+      this(scenarios, servers, scale, seconds, out, inProcess, limitSeconds, 0);
+    }
 
     Options(List<String> scenarios, List<String> servers, double scale, double seconds, Path out,
         boolean inProcess) {
@@ -103,7 +110,7 @@ final class Runner {
   List<Map<String, Object>> runAll() throws Exception {
     List<Map<String, Object>> all = new ArrayList<>();
     for (String id : options.scenarios()) {
-      Scenario s = Scenario.of(id, options.scale(), options.seconds());
+      Scenario s = Scenario.of(id, options.scale(), options.seconds()).withSteps(options.steps());
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("scenario", s.id());
       doc.put("title", s.title());
@@ -146,12 +153,14 @@ final class Runner {
 
   /**
    * The automatic hard limit of one server's run: three times the nominal ramp (at least a minute),
-   * the wait for the server to count the streams, warm-up, window, drain, and three minutes.
+   * the wait for the server to count the streams, warm-up, window (each step's, with its drain, in a
+   * maximum-throughput run), drain, and three minutes.
    */
   static double limitSeconds(Scenario s) {
     double ramp = Math.max(60, 3 * s.connections() / s.connectRate());
     double warm = s.idle() ? 0 : WARM_UP_SECONDS + 1 + DRAIN_MAX_SECONDS;
-    return Math.ceil(ramp + SUBSCRIBE_WAIT_SECONDS + warm + s.seconds() + 180);
+    double windows = Math.max(1, s.steps()) * (s.seconds() + (s.steps() > 0 ? DRAIN_MAX_SECONDS : 0));
+    return Math.ceil(ramp + SUBSCRIBE_WAIT_SECONDS + warm + windows + 180);
   }
 
   /**
@@ -433,60 +442,16 @@ final class Runner {
         a.phase = "GC before the window";
         Map<String, Object> gcStart = get(control, "/gc");
         a.heapAfterGcStartMB = round(GenReport.num(gcStart, "heapUsed") / 1048576.0, 1);
-        for (Gen g : generators) {
-          g.reset();
-        }
-        Map<String, Object> before = get(control, "/stats");
-        long t0 = System.nanoTime();
-        a.windowStart = t0;
-        a.phase = "window";
-        GenReport atEnd = new GenReport();
-        Map<String, Object> after;
-        if (s.idle()) {
-          Thread.sleep((long) (s.seconds() * 1000));
-          for (Gen g : generators) {
-            atEnd.merge(g.report());
-          }
-          after = get(control, "/stats");
+        Map<String, Object> r;
+        if (s.steps() > 0) {
+          r = steps(s, kind, control, generators, split, base, rampSeconds, a);
         } else {
-          get(control, String.format(Locale.ROOT,
-              "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s&sampleWriters=%s&hot=%d",
-              s.topics(), s.rate(), s.size(), s.poisson(), s.seconds(), s.slow() > 0 || s.churn() > 0,
-              s.hot()));
-          Thread.sleep((long) (s.seconds() * 1000));
-          for (Gen g : generators) {
-            atEnd.merge(g.report());
-          }
-          a.phase = "stopping the publisher";
-          after = get(control, "/stop");
-          // drain: until nothing more arrives for a second (at most 30 s)
-          a.phase = "drain";
-          long drainEnd = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
-          long last = -1;
-          while (System.nanoTime() < drainEnd) {
-            Thread.sleep(options.inProcess() ? 500 : 1000);
-            long delivered = 0;
-            for (Gen g : generators) {
-              delivered += g.report().delivered;
-            }
-            if (delivered == last) {
-              break;
-            }
-            last = delivered;
-          }
+          Window w = window(s, control, generators, a);
+          Map<String, Object> gc = get(control, "/gc");
+          r = result(kind, s, split, base, w.before, w.after, w.end, gc, w.atEnd, w.fin, w.seconds, rampSeconds);
+          r.put("heapGrowthMB", round(GenReport.num(gc, "heapUsed") / 1048576.0 - a.heapAfterGcStartMB, 1));
         }
-        double window = (System.nanoTime() - t0) / 1e9;
-        a.phase = "collecting";
-        GenReport fin = new GenReport();
-        for (Gen g : generators) {
-          fin.merge(g.report());
-        }
-        Map<String, Object> end = get(control, "/stats");
-        Map<String, Object> gc = get(control, "/gc");
-        Map<String, Object> r =
-            result(kind, s, split, base, before, after, end, gc, atEnd, fin, window, rampSeconds);
         r.put("heapAfterGcStartMB", a.heapAfterGcStartMB);
-        r.put("heapGrowthMB", round(GenReport.num(gc, "heapUsed") / 1048576.0 - a.heapAfterGcStartMB, 1));
         a.phase = "stopping the server";
         return r;
       } finally {
@@ -503,6 +468,136 @@ final class Runner {
 
   static int share(int total, int parts, int i) {
     return total / parts + (i < total % parts ? 1 : 0);
+  }
+
+  /**
+   * What one window measured: the server's stats before it, when the publisher stopped and at the
+   * end; the generators' reports when the publisher stopped and after the drain.
+   */
+  record Window(Map<String, Object> before, Map<String, Object> after, Map<String, Object> end,
+      GenReport atEnd, GenReport fin, double seconds) {}
+
+  /**
+   * One window: the generators reset, then (unless {@code s} is idle) {@code s.rate()} publishes/s
+   * for {@code s.seconds()}, and the drain until nothing more arrives for a second (at most {@link
+   * #DRAIN_MAX_SECONDS}).
+   */
+  private Window window(Scenario s, URI control, List<Gen> generators, Attempt a) throws Exception {
+    for (Gen g : generators) {
+      g.reset();
+    }
+    Map<String, Object> before = get(control, "/stats");
+    long t0 = System.nanoTime();
+    a.windowStart = t0;
+    a.phase = "window";
+    GenReport atEnd = new GenReport();
+    Map<String, Object> after;
+    if (s.idle()) {
+      Thread.sleep((long) (s.seconds() * 1000));
+      for (Gen g : generators) {
+        atEnd.merge(g.report());
+      }
+      after = get(control, "/stats");
+    } else {
+      get(control, String.format(Locale.ROOT,
+          "/publish?topics=%d&rate=%s&size=%d&poisson=%s&seconds=%s&sampleWriters=%s&hot=%d",
+          s.topics(), s.rate(), s.size(), s.poisson(), s.seconds(), s.slow() > 0 || s.churn() > 0,
+          s.hot()));
+      Thread.sleep((long) (s.seconds() * 1000));
+      for (Gen g : generators) {
+        atEnd.merge(g.report());
+      }
+      a.phase = "stopping the publisher";
+      after = get(control, "/stop");
+      a.phase = "drain";
+      long drainEnd = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
+      long last = -1;
+      while (System.nanoTime() < drainEnd) {
+        Thread.sleep(options.inProcess() ? 500 : 1000);
+        long delivered = 0;
+        for (Gen g : generators) {
+          delivered += g.report().delivered;
+        }
+        if (delivered == last) {
+          break;
+        }
+        last = delivered;
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    a.phase = "collecting";
+    GenReport fin = new GenReport();
+    for (Gen g : generators) {
+      fin.merge(g.report());
+    }
+    return new Window(before, after, get(control, "/stats"), atEnd, fin, seconds);
+  }
+
+  /** A delivery counts as on time in a maximum-throughput step when it arrives within this. */
+  static final long ON_TIME_MICROS = 2_000_000;
+  /** A step keeps up when at least this share of its deliveries arrived on time. */
+  static final double KEEPS_UP_PCT = 99;
+  /** The publisher is the bound when its publish calls took at least this share of the window. */
+  static final double PUBLISHER_BOUND_PCT = 90;
+
+  /**
+   * A maximum-throughput run on the streams already connected: windows at {@code s.rate()}, then
+   * each at {@link Scenario#STEP_FACTOR} times the one before, until a step does not keep up (fewer
+   * than {@link #KEEPS_UP_PCT}% of the deliveries it called for arrived within {@link
+   * #ON_TIME_MICROS} of their intended publish time), or the publisher is the bound, or the steps
+   * run out. The server's maximum is the delivered rate of the last step that kept up.
+   */
+  private Map<String, Object> steps(Scenario s, String kind, URI control, List<Gen> generators,
+      List<int[]> split, Map<String, Object> base, double rampSeconds, Attempt a) throws Exception {
+    List<Map<String, Object>> steps = new ArrayList<>();
+    Map<String, Object> best = null;
+    String stop = "step limit (" + s.steps() + " steps)";
+    double rate = s.rate();
+    for (int k = 0; k < s.steps(); k++, rate *= Scenario.STEP_FACTOR) {
+      Scenario at = s.atRate(rate);
+      Window w = window(at, control, generators, a);
+      Map<String, Object> r =
+          result(kind, at, split, base, w.before, w.after, w.end, w.end, w.atEnd, w.fin, w.seconds, rampSeconds);
+      long expected = (Long) r.get("expected");
+      long onTime = w.fin.latency.getCountBetweenValues(0, ON_TIME_MICROS);
+      double onTimePct = expected == 0 ? 0 : round(100.0 * onTime / expected, 2);
+      double busyPct = round(100.0 * (GenReport.num(w.after, "publishBusyNanos"))
+          / (at.seconds() * 1e9), 1);
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("step", k + 1);
+      for (String key : List.of("offeredPublishesPerSec", "publishedPerSec", "offeredPerSec",
+          "deliveriesPerSec", "deliveredPct", "p50Ms", "p99Ms", "maxMs", "serverCpuPct",
+          "generatorCpuPct", "gcPauses", "gcPauseMs", "closedByServer")) {
+        step.put(key, r.get(key));
+      }
+      step.put("onTimePct", onTimePct);
+      step.put("publishBusyPct", busyPct);
+      steps.add(step);
+      log("%s %s: step %d at %.0f publishes/s: %s onTimePct=%s publishBusyPct=%s", s.id(), kind, k + 1,
+          rate, summary(r), onTimePct, busyPct);
+      // a publisher that falls behind because the server's threads take the cores shows as latency
+      // (measured from the intended publish time), so only a publish call that is itself slow
+      // makes the publisher the bound
+      if (busyPct >= PUBLISHER_BOUND_PCT) {
+        stop = String.format(Locale.ROOT, "publisher-bound at step %d (%.1f of %.0f publishes/s, publish"
+            + " calls %.1f%% of the window)", k + 1, GenReport.num(r, "publishedPerSec"), rate, busyPct);
+        break;
+      }
+      if (onTimePct < KEEPS_UP_PCT) {
+        stop = String.format(Locale.ROOT, "server-bound at step %d (%.2f%% on time; CPU server %.0f%%,"
+            + " generators %.0f%% of one core)", k + 1, onTimePct, GenReport.num(r, "serverCpuPct"),
+            GenReport.num(r, "generatorCpuPct"));
+        break;
+      }
+      best = r;
+      best.put("maxStep", k + 1);
+      best.put("onTimePct", onTimePct);
+    }
+    Map<String, Object> r = best != null ? best : new LinkedHashMap<>(Map.of("server", kind, "maxStep", 0));
+    r.put("maxDeliveriesPerSec", best == null ? 0 : best.get("deliveriesPerSec"));
+    r.put("stopReason", stop);
+    r.put("steps", steps);
+    return r;
   }
 
   private Map<String, Object> result(String kind, Scenario s, List<int[]> split,

@@ -16,6 +16,9 @@ import java.util.Locale;
  * @param seconds the measurement window
  * @param hot topics that get {@link #HOT_SHARE} of the publishes and hold the slow subscribers (0:
  *     none; every topic equally likely, slow subscribers spread like the others)
+ * @param steps 0: one window at {@code rate}; n: a maximum-throughput run of up to n windows, the
+ *     first at {@code rate} and each next at {@link #STEP_FACTOR} times the rate before, until a
+ *     window falls short (see {@code Runner})
  */
 record Scenario(
     String id,
@@ -29,21 +32,30 @@ record Scenario(
     double connectRate,
     double churn,
     double seconds,
-    int hot) {
+    int hot,
+    int steps) {
 
   /** The share of the publishes that goes to the {@link #hot} topics. */
   static final double HOT_SHARE = 0.5;
+
+  /** How much each step of a maximum-throughput run raises the offered rate. */
+  static final double STEP_FACTOR = 1.25;
+
+  /** The steps of S3max at most: 100 × 1.25^11 ≈ 1,164 publishes/s, 11.6M deliveries/s offered. */
+  static final int MAX_STEPS = 12;
 
   static Scenario of(String id, double scale, double seconds) {
     String up = id.toUpperCase(Locale.ROOT);
     Scenario s =
         switch (up) {
-          case "S1" -> new Scenario(up, "idle", 19_000, 0, 1_000, 0, false, 0, 5_000, 0, 20, 0);
-          case "S2" -> new Scenario(up, "broadcast", 10_000, 0, 1, 10, false, 128, 5_000, 0, 30, 0);
-          case "S3" -> new Scenario(up, "saturation", 10_000, 0, 1, 100, false, 128, 5_000, 0, 30, 0);
-          case "S4" -> new Scenario(up, "rooms", 18_000, 0, 1_800, 5_000, true, 256, 5_000, 0, 30, 0);
-          case "S5" -> new Scenario(up, "hostile", 17_820, 180, 1_800, 2_500, true, 256, 5_000, 500, 600, 5);
-          default -> throw new IllegalArgumentException("unknown scenario " + id + " (S1..S5)");
+          case "S1" -> new Scenario(up, "idle", 19_000, 0, 1_000, 0, false, 0, 5_000, 0, 20, 0, 0);
+          case "S2" -> new Scenario(up, "broadcast", 10_000, 0, 1, 10, false, 128, 5_000, 0, 30, 0, 0);
+          case "S3" -> new Scenario(up, "saturation", 10_000, 0, 1, 100, false, 128, 5_000, 0, 30, 0, 0);
+          case "S3MAX" -> new Scenario(
+              "S3max", "maximum throughput", 10_000, 0, 1, 100, false, 128, 5_000, 0, 10, 0, MAX_STEPS);
+          case "S4" -> new Scenario(up, "rooms", 18_000, 0, 1_800, 5_000, true, 256, 5_000, 0, 30, 0, 0);
+          case "S5" -> new Scenario(up, "hostile", 17_820, 180, 1_800, 2_500, true, 256, 5_000, 500, 600, 5, 0);
+          default -> throw new IllegalArgumentException("unknown scenario " + id + " (S1..S5, S3max)");
         };
     return s.scaled(scale, seconds > 0 ? seconds : s.seconds());
   }
@@ -62,7 +74,20 @@ record Scenario(
         Math.max(50, connectRate * Math.min(1, scale * 10)),
         churn * scale,
         window,
-        hot == 0 ? 0 : Math.max(1, (int) Math.round(hot * scale)));
+        hot == 0 ? 0 : Math.max(1, (int) Math.round(hot * scale)),
+        steps);
+  }
+
+  /** This scenario with at most {@code n} steps (0 keeps the scenario's own). */
+  Scenario withSteps(int n) {
+    return n <= 0 || steps == 0 ? this
+        : new Scenario(id, title, stable, slow, topics, rate, poisson, size, connectRate, churn, seconds, hot, n);
+  }
+
+  /** This scenario offering {@code publishesPerSecond}: one step of a maximum-throughput run. */
+  Scenario atRate(double publishesPerSecond) {
+    return new Scenario(
+        id, title, stable, slow, topics, publishesPerSecond, poisson, size, connectRate, churn, seconds, hot, steps);
   }
 
   int connections() {

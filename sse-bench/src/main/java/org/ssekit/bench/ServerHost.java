@@ -244,6 +244,7 @@ final class ServerHost implements AutoCloseable {
       m.put("published", p.published());
       m.put("publishErrors", p.errors());
       m.put("publisherMaxLagMillis", p.maxLagNanos() / 1e6);
+      m.put("publishBusyNanos", p.busyNanos());
       long[] per = new long[p.perTopic.length()];
       for (int i = 0; i < per.length; i++) {
         per[i] = p.perTopic.get(i);

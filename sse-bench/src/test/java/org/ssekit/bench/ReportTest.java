@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The generated report: hostile-scenario rows and servers that did not finish. */
+/** The generated report: hostile-scenario rows, servers that did not finish, maximum throughput. */
 class ReportTest {
 
   private static Map<String, Object> doc(String id, List<Map<String, Object>> results, List<String> planned) {
@@ -74,5 +74,50 @@ class ReportTest {
     assertThat(s5).contains("- spring did not finish: stopped at the run's limit of 336 s, in phase \"window\"");
     assertThat(s5).contains("- not measured (the run stopped before them): jersey");
     assertThat(Files.exists(img.resolve("bench-S5-latency.png"))).isTrue();
+  }
+
+  private static Map<String, Object> step(int k, long offered, long delivered, double onTime) {
+    Map<String, Object> st = new LinkedHashMap<>();
+    st.put("step", k);
+    st.put("offeredPerSec", offered);
+    st.put("deliveriesPerSec", delivered);
+    st.put("onTimePct", onTime);
+    st.put("p99Ms", 12.5);
+    st.put("serverCpuPct", 90.0);
+    return st;
+  }
+
+  @Test
+  void maximumThroughputTableGivesEachServersMaximumWhyItStoppedAndEveryStep() throws Exception {
+    Path out = Files.createTempDirectory("bench-report");
+    Path img = Files.createDirectories(out.resolve("img"));
+    Map<String, Object> a = finished("ssekit-jetty", 12.5);
+    a.put("maxStep", 2);
+    a.put("offeredPublishesPerSec", 125.0);
+    a.put("maxDeliveriesPerSec", 1_249_000L);
+    a.put("onTimePct", 99.9);
+    a.put("stopReason", "server-bound at step 3 (80.00% on time)");
+    a.put("steps", List.of(step(1, 1_000_000, 999_000, 100), step(2, 1_250_000, 1_249_000, 99.9),
+        step(3, 1_562_500, 1_200_000, 80)));
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("server", "jetty-eventsource");
+    b.put("maxStep", 0);
+    b.put("maxDeliveriesPerSec", 0);
+    b.put("stopReason", "publisher-bound at step 1 (6.0 of 100 publishes/s, publish calls 99.0% of the window)");
+    b.put("steps", List.of(step(1, 1_000_000, 60_000, 6)));
+    new ObjectMapper().writeValue(img.resolve("bench-S3max.json").toFile(),
+        doc("S3max", List.of(a, b), List.of("ssekit-jetty", "jetty-eventsource")));
+
+    Report.write(out);
+
+    String md = Files.readString(out.resolve("benchmarks.md"), StandardCharsets.UTF_8);
+    String max = md.substring(md.indexOf("### S3max"));
+    assertThat(max).contains("| S3max | ssekit-jetty | jetty-eventsource |");
+    assertThat(max).contains("| maximum deliveries/s that kept up | 1,249,000 | 0 |");
+    assertThat(max).contains("| at step (publishes/s offered) | 2 (125) | none kept up |");
+    assertThat(max).contains("| stopped because | server-bound at step 3 (80.00% on time) | publisher-bound at step 1");
+    assertThat(max).contains("| 1: 1,000,000 | 999,000/s, 100% on time, p99 12.50 ms, CPU 90% | 60,000/s, 6% on time,");
+    assertThat(max).contains("| 3: 1,562,500 | 1,200,000/s, 80% on time, p99 12.50 ms, CPU 90% | – |");
+    assertThat(Files.exists(img.resolve("bench-S3max-maximum.png"))).isTrue();
   }
 }

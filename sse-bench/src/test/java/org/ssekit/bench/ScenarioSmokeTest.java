@@ -115,6 +115,31 @@ class ScenarioSmokeTest {
   }
 
   @Test
+  void maximumThroughputScenarioStepsTheRateUpAndReportsEachServersMaximum() throws Exception {
+    Runner.Options o = new Runner.Options(
+        List.of("S3max"), SERVERS, 0.01, 2, Path.of("target", "smoke"), true, 0, 3);
+    List<Map<String, Object>> docs = new Runner(o).runAll();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) docs.get(0).get("results");
+    assertThat(results).extracting(r -> r.get("server")).containsExactlyElementsOf(SERVERS);
+    for (Map<String, Object> r : results) {
+      assertThat(r.get("error")).as("error of %s", r.get("server")).isNull();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> steps = (List<Map<String, Object>>) r.get("steps");
+      // 100 subscribers at 100, 125, 156.25 publishes/s keep up on any machine, so all 3 steps run
+      assertThat(steps).as("%s", r.get("server")).hasSize(3);
+      assertThat(steps).extracting(st -> st.get("offeredPerSec")).containsExactly(10_000L, 12_500L, 15_625L);
+      for (Map<String, Object> st : steps) {
+        assertThat((Double) st.get("deliveredPct")).as("%s %s", r.get("server"), st).isEqualTo(100.0);
+        assertThat((Double) st.get("onTimePct")).isGreaterThanOrEqualTo(Runner.KEEPS_UP_PCT);
+      }
+      assertThat(r.get("stopReason")).isEqualTo("step limit (3 steps)");
+      assertThat(r.get("maxStep")).isEqualTo(3);
+      assertThat(r.get("maxDeliveriesPerSec")).isEqualTo(steps.get(2).get("deliveriesPerSec"));
+    }
+  }
+
+  @Test
   void aRunOverItsLimitIsStoppedRecordedAsNotFinishedAndTheNextServerStillRuns() throws Exception {
     // 2 s cannot hold ramp, warm-up, a 2 s window and the drain
     Runner.Options o =
