@@ -558,6 +558,8 @@ final class Runner {
       Window w = window(at, control, generators, a);
       Map<String, Object> r =
           result(kind, at, split, base, w.before, w.after, w.end, w.end, w.atEnd, w.fin, w.seconds, rampSeconds);
+      // no GC between steps: heap figures of a step would count garbage
+      r.keySet().removeAll(List.of("heapAfterGcMB", "heapPerStreamBytes", "directMB", "directPerStreamBytes"));
       long expected = (Long) r.get("expected");
       long onTime = w.fin.latency.getCountBetweenValues(0, ON_TIME_MICROS);
       double onTimePct = expected == 0 ? 0 : round(100.0 * onTime / expected, 2);
@@ -580,13 +582,13 @@ final class Runner {
       // makes the publisher the bound
       if (busyPct >= PUBLISHER_BOUND_PCT) {
         stop = String.format(Locale.ROOT, "publisher-bound at step %d (%.1f of %.0f publishes/s, publish"
-            + " calls %.1f%% of the window)", k + 1, GenReport.num(r, "publishedPerSec"), rate, busyPct);
+            + " calls %.1f%% of the window)", k + 1, Report.num(r.get("publishedPerSec")), rate, busyPct);
         break;
       }
       if (onTimePct < KEEPS_UP_PCT) {
         stop = String.format(Locale.ROOT, "server-bound at step %d (%.2f%% on time; CPU server %.0f%%,"
-            + " generators %.0f%% of one core)", k + 1, onTimePct, GenReport.num(r, "serverCpuPct"),
-            GenReport.num(r, "generatorCpuPct"));
+            + " generators %.0f%% of one core)", k + 1, onTimePct, Report.num(r.get("serverCpuPct")),
+            Report.num(r.get("generatorCpuPct")));
         break;
       }
       best = r;
