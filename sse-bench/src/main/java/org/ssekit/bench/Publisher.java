@@ -28,6 +28,8 @@ final class Publisher implements Runnable {
   private volatile long errors;
   /** Time spent inside the server's publish call: near the window, the publisher is the bound. */
   private volatile long busyNanos;
+  /** When the publish call in progress began; 0 between calls. */
+  private volatile long callStarted;
   private final Thread thread;
 
   Publisher(
@@ -66,8 +68,10 @@ final class Publisher implements Runnable {
     return errors;
   }
 
+  /** Time spent in publish calls so far, the one in progress included (a call may never return). */
   long busyNanos() {
-    return busyNanos;
+    long started = callStarted;
+    return busyNanos + (started == 0 ? 0 : System.nanoTime() - started);
   }
 
   @Override
@@ -103,6 +107,7 @@ final class Publisher implements Runnable {
       }
       String data = sb.toString();
       long called = System.nanoTime();
+      callStarted = called;
       try {
         server.publish("t" + topic, data);
       } catch (RuntimeException e) {
@@ -112,6 +117,7 @@ final class Publisher implements Runnable {
         }
       }
       busyNanos += System.nanoTime() - called; // one writer: this thread
+      callStarted = 0;
       perTopic.incrementAndGet(topic);
       published = ++seq;
       t += poisson ? -Math.log(1 - random.nextDouble()) * meanGap : meanGap;

@@ -7,15 +7,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.InitialResponse;
+import org.ssekit.transport.HttpRules;
 
 /** Small HTTP helpers shared by the servlets. Stateless. */
 final class Http {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String EVENT_STREAM = "text/event-stream";
 
   private Http() {}
 
@@ -55,98 +54,9 @@ final class Http {
     return false;
   }
 
-  /**
-   * {@link #acceptsEventStream(HttpServletRequest)} on one Accept value. Runs on every request, so
-   * it scans the value in place; only a media range with parameters allocates.
-   */
+  /** {@link HttpRules#acceptsEventStream(String)}. */
   static boolean acceptsEventStream(String value) {
-    int len = value.length();
-    int start = 0;
-    while (start <= len) {
-      int comma = value.indexOf(',', start);
-      int end = comma < 0 ? len : comma;
-      int semi = value.indexOf(';', start);
-      int typeEnd = semi < 0 || semi > end ? end : semi;
-      if (isEventStream(value, start, typeEnd) && (typeEnd == end || !zeroQuality(value, typeEnd, end))) {
-        return true;
-      }
-      start = end + 1;
-    }
-    return false;
-  }
-
-  /** True if {@code s[from, to)}, trimmed, is {@code text/event-stream} in any ASCII case. */
-  private static boolean isEventStream(String s, int from, int to) {
-    while (from < to && s.charAt(from) <= ' ') {
-      from++;
-    }
-    while (to > from && s.charAt(to - 1) <= ' ') {
-      to--;
-    }
-    if (to - from != EVENT_STREAM.length()) {
-      return false;
-    }
-    for (int i = 0; i < EVENT_STREAM.length(); i++) {
-      char c = s.charAt(from + i);
-      if (c >= 'A' && c <= 'Z') {
-        c = (char) (c + ('a' - 'A'));
-      }
-      if (c != EVENT_STREAM.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** True if the parameters {@code ;p1;p2...} in {@code s[from, to)} set the quality to 0. */
-  private static boolean zeroQuality(String s, int from, int to) {
-    boolean zero = false;
-    for (String param : s.substring(from + 1, to).split(";")) {
-      String p = param.trim().toLowerCase(Locale.ROOT);
-      if (p.startsWith("q=")) {
-        try {
-          zero = Double.parseDouble(p.substring(2).trim()) <= 0;
-        } catch (NumberFormatException e) {
-          zero = false;
-        }
-      }
-    }
-    return zero;
-  }
-
-  /**
-   * The longest topic the servlets accept (in UTF-16 code units), whatever the broker: a longer one
-   * answers 400 up front instead of a broker error (PostgreSQL's NOTIFY payload and NATS subjects
-   * have limits of a few KB).
-   */
-  static final int MAX_TOPIC_LENGTH = 200;
-
-  /**
-   * Checks a topic computed from a request: 1 to {@value #MAX_TOPIC_LENGTH} characters, no control
-   * character (C0, DEL, C1) and no unpaired surrogate.
-   *
-   * @throws IllegalArgumentException saying what is wrong, without echoing the topic
-   */
-  static void checkTopic(String topic) {
-    int n = topic.length();
-    if (n == 0) {
-      throw new IllegalArgumentException("the topic is empty");
-    }
-    if (n > MAX_TOPIC_LENGTH) {
-      throw new IllegalArgumentException(
-          "the topic has " + n + " characters; at most " + MAX_TOPIC_LENGTH + " are allowed");
-    }
-    for (int i = 0; i < n; i++) {
-      char c = topic.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("the topic contains a control character at " + i);
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(topic.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException("the topic contains an unpaired surrogate at " + i);
-      }
-    }
+    return HttpRules.acceptsEventStream(value);
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.ssekit.servlet;
 
+import org.ssekit.transport.PathTemplate;
+import org.ssekit.transport.HttpRules;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -112,7 +114,7 @@ final class PublishServlet extends HttpServlet {
     String topicName;
     try {
       topicName = topic.apply(params.get());
-      Http.checkTopic(topicName);
+      HttpRules.checkTopic(topicName);
     } catch (IllegalArgumentException e) {
       Http.closeConnection(req, resp);
       router.publishRejected(HttpServletResponse.SC_BAD_REQUEST);

@@ -1,5 +1,10 @@
 package org.ssekit.servlet;
 
+import org.ssekit.transport.StreamLimits;
+import org.ssekit.transport.QueryString;
+import org.ssekit.transport.PathTemplate;
+import org.ssekit.transport.HttpRules;
+import org.ssekit.transport.WriteDispatcher;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -71,7 +76,7 @@ public final class SseRouter implements AutoCloseable {
   private final boolean ownsHub;
   private final Marshaller marshaller;
   private final Cors cors;
-  private final Limits limits;
+  private final StreamLimits limits;
   private final long retryAfterSeconds;
   private final int maxLastEventIdLength;
   private final byte @Nullable [] publishToken;
@@ -81,6 +86,7 @@ public final class SseRouter implements AutoCloseable {
   private final @Nullable BiConsumer<HttpServletRequest, StreamRequest.Builder> customizer;
   private final Duration shutdownTimeout;
   private final WriteDispatcher dispatcher;
+  private final BufferPool buffers;
 
   /** Every open stream and the servlet that opened it: one map entry per stream, not two sets. */
   private final ConcurrentHashMap<StreamWriter, Object> writers = new ConcurrentHashMap<>();
@@ -127,7 +133,7 @@ public final class SseRouter implements AutoCloseable {
     }
     this.marshaller = b.marshaller;
     this.cors = new Cors(Collections.unmodifiableSet(new LinkedHashSet<>(b.origins)), b.credentials);
-    this.limits = new Limits(b.maxStreams, b.maxStreamsPerClient);
+    this.limits = new StreamLimits(b.maxStreams, b.maxStreamsPerClient);
     this.retryAfterSeconds = Math.max(1, (b.retryAfter.toMillis() + 999) / 1000);
     this.maxLastEventIdLength = b.maxLastEventIdLength;
     this.publishToken = b.publishToken == null ? null : b.publishToken.getBytes(StandardCharsets.UTF_8);
@@ -137,6 +143,8 @@ public final class SseRouter implements AutoCloseable {
     this.customizer = b.customizer;
     this.shutdownTimeout = b.shutdownTimeout;
     this.dispatcher = new WriteDispatcher(b.writeConcurrency);
+    // enough idle buffers for every write task and container callback to have one at hand
+    this.buffers = new BufferPool(StreamWriter.BATCH_BYTES, Math.max(64, 16 * b.writeConcurrency));
   }
 
   /** A router on its own hub and in-memory broker, with default settings. */
@@ -354,6 +362,7 @@ public final class SseRouter implements AutoCloseable {
     StreamWriter writer =
         new StreamWriter(
             dispatcher,
+            buffers,
             w -> {
               limits.release(client);
               unregister(w);
@@ -487,15 +496,11 @@ public final class SseRouter implements AutoCloseable {
     }
   }
 
-  WriteDispatcher dispatcher() {
-    return dispatcher;
-  }
-
   Cors cors() {
     return cors;
   }
 
-  Limits limits() {
+  StreamLimits limits() {
     return limits;
   }
 
@@ -541,7 +546,7 @@ public final class SseRouter implements AutoCloseable {
     // a GET's parameters are its query's (form bodies count for POST only); parsed strictly here,
     // not by the container, so a malformed query is the same 400 on every container
     String rawQuery = req.getQueryString();
-    List<String> query = rawQuery == null ? List.of() : Query.parse(rawQuery);
+    List<String> query = rawQuery == null ? List.of() : QueryString.parse(rawQuery);
     for (int i = 0; i < query.size(); i += 2) {
       b.queryParam(query.get(i), query.get(i + 1));
     }
@@ -586,18 +591,7 @@ public final class SseRouter implements AutoCloseable {
     if (v == null || v.isEmpty()) {
       return null;
     }
-    String problem = null;
-    if (v.length() > maxLastEventIdLength) {
-      problem = "longer than " + maxLastEventIdLength + " characters";
-    } else {
-      for (int i = 0; i < v.length(); i++) {
-        char c = v.charAt(i);
-        if (c == '\0' || c == '\r' || c == '\n') {
-          problem = "containing NUL, CR or LF";
-          break;
-        }
-      }
-    }
+    String problem = HttpRules.lastEventIdProblem(v, maxLastEventIdLength);
     if (problem == null) {
       return v;
     }
@@ -630,7 +624,7 @@ public final class SseRouter implements AutoCloseable {
     private int maxStreams = Integer.MAX_VALUE;
     private int maxStreamsPerClient = Integer.MAX_VALUE;
     private Duration retryAfter = Duration.ofSeconds(5);
-    private int maxLastEventIdLength = 256;
+    private int maxLastEventIdLength = HttpRules.DEFAULT_MAX_LAST_EVENT_ID_LENGTH;
     private @Nullable String publishToken;
     private int maxPublishBytes = 64 * 1024;
     private int maxPublishEvents = 512;

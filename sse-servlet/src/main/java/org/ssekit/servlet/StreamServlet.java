@@ -1,5 +1,8 @@
 package org.ssekit.servlet;
 
+import org.ssekit.transport.QueryString;
+import org.ssekit.transport.PathTemplate;
+import org.ssekit.transport.HttpRules;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,7 +65,7 @@ final class StreamServlet extends HttpServlet {
     StreamRequest sr;
     try {
       sr = router.streamRequest(req, path, params, client, stream);
-    } catch (Query.MalformedQueryException e) {
+    } catch (QueryString.MalformedQueryException e) {
       // client input: one DEBUG line, no stack trace
       log.debug("400 for a malformed query string on {} from {}: {}", path, client, e.getMessage());
       Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "malformed query string: " + e.getMessage());
@@ -79,7 +82,7 @@ final class StreamServlet extends HttpServlet {
     String topicName;
     try {
       topicName = Objects.requireNonNull(topic.apply(sr), "topic");
-      Http.checkTopic(topicName);
+      HttpRules.checkTopic(topicName);
     } catch (IllegalArgumentException e) {
       Http.error(resp, HttpServletResponse.SC_BAD_REQUEST, "no topic for " + path + ": " + e.getMessage());
       return;

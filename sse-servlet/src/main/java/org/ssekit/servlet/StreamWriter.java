@@ -14,6 +14,7 @@ import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.EventSink;
 import org.ssekit.StreamConnection;
+import org.ssekit.transport.WriteDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,7 @@ final class StreamWriter extends WriteDispatcher.Ready implements EventSink, Wri
   private volatile int released;
   private final Consumer<StreamWriter> onRelease;
   private final WriteDispatcher dispatcher;
+  private final BufferPool buffers;
 
   private volatile @Nullable StreamConnection connection;
   private volatile @Nullable AsyncContext async;
@@ -100,8 +102,9 @@ final class StreamWriter extends WriteDispatcher.Ready implements EventSink, Wri
   /**
    * @param onRelease runs once when the response has ended (on any thread)
    */
-  StreamWriter(WriteDispatcher dispatcher, Consumer<StreamWriter> onRelease) {
+  StreamWriter(WriteDispatcher dispatcher, BufferPool buffers, Consumer<StreamWriter> onRelease) {
     this.dispatcher = dispatcher;
+    this.buffers = buffers;
     this.onRelease = onRelease;
   }
 
@@ -222,7 +225,8 @@ final class StreamWriter extends WriteDispatcher.Ready implements EventSink, Wri
    * that moved the work-in-progress count from 0 (or the dispatcher task it handed over to) may
    * call it.
    */
-  void drain() {
+  @Override
+  protected void drain() {
     int missed = 1;
     while (true) {
       boolean more;
@@ -287,7 +291,7 @@ final class StreamWriter extends WriteDispatcher.Ready implements EventSink, Wri
           continue;
         }
         if (buffer != null) {
-          dispatcher.buffers().release(buffer); // idle: give the batch buffer back
+          buffers.release(buffer); // idle: give the batch buffer back
           buffer = null;
         }
         if (closing) {
@@ -329,7 +333,7 @@ final class StreamWriter extends WriteDispatcher.Ready implements EventSink, Wri
       return true;
     }
     if (buf == null) {
-      buf = dispatcher.buffers().acquire();
+      buf = buffers.acquire();
       buffer = buf;
     }
     int len = first.copyTo(buf, 0);

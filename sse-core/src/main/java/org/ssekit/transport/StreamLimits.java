@@ -1,26 +1,30 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps on open streams: one for the whole router and one per client address. Thread-safe and
+ * Caps on open streams: one for the whole transport (a router, a handler) and one per client address. Thread-safe and
  * lock-free apart from the per-address map's own bin locks.
  */
-final class Limits {
+public final class StreamLimits {
 
   private final int max;
   private final int maxPerClient;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
 
-  Limits(int max, int maxPerClient) {
+  /**
+   * @param max streams open at once in all
+   * @param maxPerClient streams open at once per client address ({@link Integer#MAX_VALUE}: no cap)
+   */
+  public StreamLimits(int max, int maxPerClient) {
     this.max = max;
     this.maxPerClient = maxPerClient;
   }
 
   /** Takes a slot for {@code client}; false (and nothing taken) when a cap is reached. */
-  boolean tryAcquire(String client) {
+  public boolean tryAcquire(String client) {
     if (total.incrementAndGet() > max) {
       total.decrementAndGet();
       return false;
@@ -46,7 +50,7 @@ final class Limits {
   }
 
   /** Gives back a slot taken by {@link #tryAcquire}. */
-  void release(String client) {
+  public void release(String client) {
     total.decrementAndGet();
     if (maxPerClient != Integer.MAX_VALUE) {
       perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
@@ -54,7 +58,7 @@ final class Limits {
   }
 
   /** Streams currently holding a slot. */
-  int open() {
+  public int open() {
     return total.get();
   }
 }

@@ -1,4 +1,4 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,18 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs woken {@link StreamWriter}s on the router's writer threads, at most {@code max} at a time.
+ * Runs woken stream writers on a few writer threads of its own, at most {@code max} at a time: the
+ * hand-off a transport uses between the hub's wake-up (on the publisher's thread) and its
+ * non-blocking writes. Public for ssekit's transports ({@code sse-servlet}, {@code sse-jetty}).
  *
  * <p>A heartbeat or a broadcast wakes every stream at once; woken writers wait in one queue and
- * up to {@code max} tasks drain it, each on a thread of a small pool owned by the router ({@code
- * ssekit-writer-N}, created on demand, gone after 30 s without work). Writes stay non-blocking, so
- * a task never waits on a slow client: a writer whose socket is full returns and is resumed by its
- * own {@code onWritePossible}, which the container calls on its own thread.
- *
- * <p>Why not the container's threads through {@code AsyncContext.start} of a woken stream: that
- * runs the task only while that one response is alive. On Jetty 12 a response that ends between
- * the submit and the run drops the task (it fails before calling it), which would lose the
- * dispatcher's slot for good and, after {@code max} such losses, stop every write.
+ * up to {@code max} tasks drain it, each on a thread of a small pool owned by the dispatcher
+ * ({@code ssekit-writer-N}, created on demand, gone after 30 s without work). Writes must stay
+ * non-blocking, so that a task never waits on a slow client: a writer whose socket is full returns
+ * and is resumed by the container's own callback on the container's thread. One task per woken
+ * stream on the container's pool costs a hand-off per stream and event; at a broadcast to 10,000
+ * streams that is what bounds the rate.
  *
  * <p>The queue of woken writers is intrusive: a writer is in it at most once (only its owner
  * submits it, and the owner is either queued or running), so it links through its own {@link
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * running tasks, and a task decrements that number before it re-checks the queue; {@link
  * #isEmpty()} is false from the moment a writer is swapped in until it is taken.
  */
-final class WriteDispatcher implements AutoCloseable {
+public final class WriteDispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WriteDispatcher.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -57,14 +56,32 @@ final class WriteDispatcher implements AutoCloseable {
     }
   }
 
-  /** A writer's link in the queue of woken writers. */
-  static class Ready {
+  /**
+   * A writer, as the dispatcher sees it: its link in the queue of woken writers and the work it
+   * does when taken. A writer is submitted only by the thread that owns it (so it is queued at
+   * most once); {@link #drain()} runs on a writer thread.
+   */
+  public abstract static class Ready {
     /** The writer queued after this one; null while this one is the newest or not queued. */
     volatile @Nullable Ready nextReady;
+
+    /** For subclasses. */
+    protected Ready() {}
+
+    /** Writes what the stream has queued, without blocking; runs on a writer thread. */
+    protected abstract void drain();
+  }
+
+  /** The stub link: never drained. */
+  private static final class Stub extends Ready {
+    @Override
+    protected void drain() {
+      throw new IllegalStateException("the stub is never taken");
+    }
   }
 
   /** Stands in the queue while no writer does, so producers and takers never touch one link. */
-  private final Ready stub = new Ready();
+  private final Ready stub = new Stub();
   /** The newest link; producers swap it. */
   private volatile Ready tail = stub;
   /** The oldest link (or the stub); written under {@link #taking}, read by {@link #isEmpty()}. */
@@ -74,13 +91,17 @@ final class WriteDispatcher implements AutoCloseable {
   private volatile int taking;
   private final AtomicInteger running = new AtomicInteger();
   private final int max;
-  private final BufferPool buffers;
   private final ThreadPoolExecutor executor;
 
-  WriteDispatcher(int max) {
+  /**
+   * @param max the most writers drained at once, and so the most writer threads
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   */
+  public WriteDispatcher(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, got " + max);
+    }
     this.max = max;
-    // enough idle buffers for every write task and container callback to have one at hand
-    this.buffers = new BufferPool(StreamWriter.BATCH_BYTES, Math.max(64, 16 * max));
     this.executor =
         new ThreadPoolExecutor(
             max,
@@ -96,13 +117,8 @@ final class WriteDispatcher implements AutoCloseable {
     executor.allowCoreThreadTimeOut(true);
   }
 
-  /** The batch buffers of this router's writers. */
-  BufferPool buffers() {
-    return buffers;
-  }
-
   /** Queues {@code w}, which its caller just took ownership of, and makes sure a task runs. */
-  void submit(StreamWriter w) {
+  public void submit(Ready w) {
     push(w);
     kick();
   }
@@ -122,7 +138,7 @@ final class WriteDispatcher implements AutoCloseable {
    * Takes the oldest writer, or null when none is queued or the newest one is still being linked
    * in (its submitter then finds a task running, or starts one).
    */
-  private @Nullable StreamWriter take() {
+  private @Nullable Ready take() {
     for (int spins = 0; !TAKING.compareAndSet(this, 0, 1); spins++) {
       if (spins < 64) {
         Thread.onSpinWait(); // another task holds it for a few instructions
@@ -143,7 +159,7 @@ final class WriteDispatcher implements AutoCloseable {
       }
       if (next != null) {
         HEAD.setRelease(this, next);
-        return (StreamWriter) h;
+        return h;
       }
       if (h != tail) {
         return null; // a submitter swapped the tail and has not linked it yet
@@ -152,7 +168,7 @@ final class WriteDispatcher implements AutoCloseable {
       next = h.nextReady;
       if (next != null) {
         HEAD.setRelease(this, next);
-        return (StreamWriter) h;
+        return h;
       }
       return null;
     } finally {
@@ -180,7 +196,7 @@ final class WriteDispatcher implements AutoCloseable {
 
   private void run() {
     try {
-      StreamWriter w;
+      Ready w;
       while ((w = take()) != null) {
         try {
           w.drain();

@@ -1,4 +1,4 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

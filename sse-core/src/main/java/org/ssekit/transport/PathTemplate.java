@@ -1,4 +1,4 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +15,10 @@ import org.ssekit.StreamRequest;
  * A path template such as {@code /posts/{id}/stats}: literal segments and {@code {name}} segments
  * that match one non-empty path segment each. Immutable and thread-safe.
  */
-final class PathTemplate {
+public final class PathTemplate {
 
   /** The template that matches every path and defines no parameter. */
-  static final PathTemplate ANY = new PathTemplate("", List.of(), true);
+  public static final PathTemplate ANY = new PathTemplate("", List.of(), true);
 
   private static final String[] NO_PAIRS = new String[0];
 
@@ -42,7 +42,7 @@ final class PathTemplate {
    * @throws IllegalArgumentException if it does not start with {@code /}, a parameter is empty,
    *     malformed or repeated
    */
-  static PathTemplate parse(String template) {
+  public static PathTemplate parse(String template) {
     if (!template.startsWith("/")) {
       throw new IllegalArgumentException("path template must start with '/': " + template);
     }
@@ -64,7 +64,7 @@ final class PathTemplate {
   }
 
   /** The names of the parameters, in order. */
-  Set<String> parameters() {
+  public Set<String> parameters() {
     Set<String> names = new LinkedHashSet<>();
     for (String s : segments) {
       if (isParam(s)) {
@@ -75,7 +75,7 @@ final class PathTemplate {
   }
 
   /** The parameters of {@code path}, or empty if it does not match. */
-  Optional<Map<String, String>> match(String path) {
+  public Optional<Map<String, String>> match(String path) {
     String[] pairs = matchPairs(path);
     if (pairs == null) {
       return Optional.empty();
@@ -92,7 +92,7 @@ final class PathTemplate {
    * template has none), or null if it does not match. Allocates only the array and the values: it
    * runs on every request.
    */
-  String @Nullable [] matchPairs(String path) {
+  public String @Nullable [] matchPairs(String path) {
     if (any) {
       return NO_PAIRS;
     }
@@ -126,7 +126,7 @@ final class PathTemplate {
   }
 
   /** Replaces each {@code {name}} in {@code pattern} with its parameter value. */
-  static String expand(String pattern, Map<String, String> params) {
+  public static String expand(String pattern, Map<String, String> params) {
     StringBuilder sb = new StringBuilder(pattern.length() + 16);
     int i = 0;
     while (i < pattern.length()) {
@@ -156,7 +156,7 @@ final class PathTemplate {
    * {@code pattern} compiled once into a function of a request, equal to {@link #expand} on the
    * request's path parameters but without building their map on every request.
    */
-  static Function<StreamRequest, String> compileTopic(String pattern) {
+  public static Function<StreamRequest, String> compileTopic(String pattern) {
     List<String> literals = new ArrayList<>();
     List<String> params = new ArrayList<>();
     int i = 0;
@@ -194,7 +194,7 @@ final class PathTemplate {
   }
 
   /** The parameter names {@code {name}} used in {@code pattern}. */
-  static Set<String> placeholders(String pattern) {
+  public static Set<String> placeholders(String pattern) {
     Set<String> names = new LinkedHashSet<>();
     int i = 0;
     while (true) {

@@ -1,4 +1,4 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class LimitsTest {
+class StreamLimitsTest {
 
   @Test
   void capsTheTotalAndGivesSlotsBack() {
-    Limits l = new Limits(2, Integer.MAX_VALUE);
+    StreamLimits l = new StreamLimits(2, Integer.MAX_VALUE);
     assertThat(l.tryAcquire("a")).isTrue();
     assertThat(l.tryAcquire("b")).isTrue();
     assertThat(l.tryAcquire("c")).isFalse();
@@ -24,7 +24,7 @@ class LimitsTest {
 
   @Test
   void capsEachClientApartWithoutLeakingTotalSlots() {
-    Limits l = new Limits(10, 1);
+    StreamLimits l = new StreamLimits(10, 1);
     assertThat(l.tryAcquire("a")).isTrue();
     assertThat(l.tryAcquire("a")).isFalse();
     assertThat(l.tryAcquire("b")).isTrue();
@@ -35,7 +35,7 @@ class LimitsTest {
 
   @Test
   void neverGrantsMoreThanTheCapUnderContention() throws Exception {
-    Limits l = new Limits(50, 5);
+    StreamLimits l = new StreamLimits(50, 5);
     AtomicInteger granted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch start = new CountDownLatch(1);

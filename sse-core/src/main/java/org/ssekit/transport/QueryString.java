@@ -1,4 +1,4 @@
-package org.ssekit.servlet;
+package org.ssekit.transport;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -12,19 +12,19 @@ import java.util.List;
 /**
  * A strict parser of URL query strings ({@code application/x-www-form-urlencoded}: pairs split on
  * {@code &}, name and value on the first {@code =}, {@code +} for a space, {@code %XX} escapes of
- * UTF-8 bytes). The servlets use it instead of the container's parameter parsing, which answers a
+ * UTF-8 bytes). ssekit's transports use it instead of the container's parameter parsing, which answers a
  * malformed escape differently in each container (an exception and a 500 on Jetty, a silently
  * dropped parameter on Tomcat). Stateless.
  */
-final class Query {
+public final class QueryString {
 
-  private Query() {}
+  private QueryString() {}
 
   /** A query string that is not well-formed; its message says where, without echoing the query. */
-  static final class MalformedQueryException extends IllegalArgumentException {
+  public static final class MalformedQueryException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    MalformedQueryException(String message) {
+    public MalformedQueryException(String message) {
       super(message);
     }
   }
@@ -36,7 +36,7 @@ final class Query {
    *     the empty value; empty pairs ({@code a=1&&b=2}) are skipped
    * @throws MalformedQueryException on a truncated or non-hex escape, or escapes that are not UTF-8
    */
-  static List<String> parse(String raw) {
+  public static List<String> parse(String raw) {
     List<String> out = new ArrayList<>();
     int start = 0;
     int len = raw.length();
@@ -59,7 +59,7 @@ final class Query {
   }
 
   /** Decodes {@code s[from, to)}; see the class comment. */
-  static String decode(String s, int from, int to) {
+  public static String decode(String s, int from, int to) {
     boolean plain = true;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
