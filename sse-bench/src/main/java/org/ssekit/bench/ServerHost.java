@@ -50,7 +50,7 @@ final class ServerHost implements AutoCloseable {
     KINDS.put("jersey", () -> new JerseyServer());
     KINDS.put("jetty-eventsource", () -> new EventSourceServletServer());
     KINDS.put("ceiling", () -> new CeilingServer());
-    KINDS.put("hub-on-jetty-core", () -> new HubOnJettyCoreServer());
+    KINDS.put("ssekit-jetty-core", () -> SsekitServers.jettyCore());
     KINDS.put("mercure-ssekit", () -> new MercureServer());
     SPRING_BOOT_KINDS.forEach((kind, type) -> KINDS.put(kind, () -> springBoot(kind, type)));
   }

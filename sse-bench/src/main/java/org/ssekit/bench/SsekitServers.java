@@ -10,10 +10,15 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.ssekit.CloseReason;
 import org.ssekit.Event;
+import org.ssekit.Hub;
 import org.ssekit.StreamAdapter;
+import org.ssekit.jetty.SseHandler;
 import org.ssekit.servlet.SseRouter;
 
-/** ssekit's {@link SseRouter} stream servlet on Jetty 12 ee10 and on Tomcat 11. */
+/**
+ * ssekit's {@link SseRouter} stream servlet on Jetty 12 ee10 and on Tomcat 11, and its {@link
+ * SseHandler} on Jetty 12's core API.
+ */
 final class SsekitServers {
   private SsekitServers() {}
 
@@ -29,39 +34,64 @@ final class SsekitServers {
     return new OnTomcat();
   }
 
+  static BenchServer jettyCore() {
+    return new OnJettyCore();
+  }
+
   private abstract static class Base implements BenchServer {
     SseRouter router;
+    Hub hub;
+
+    /** The hub of every ssekit server: the heartbeat, and the default history unless turned off. */
+    static void configure(Hub.Builder h, Duration heartbeat) {
+      h.heartbeat(heartbeat);
+      if (!Boolean.parseBoolean(System.getProperty("bench.ssekitHistory", "true"))) {
+        // like the peers, keep no history (ssekit's default keeps 1,000 events per topic)
+        h.broker(org.ssekit.broker.InMemoryBroker.builder().noHistory().build());
+      }
+    }
 
     SseRouter router(Duration heartbeat) {
-      boolean history = Boolean.parseBoolean(System.getProperty("bench.ssekitHistory", "true"));
-      router =
-          SseRouter.builder()
-              .hub(
-                  h -> {
-                    h.heartbeat(heartbeat);
-                    if (!history) {
-                      // like the peers, keep no history (ssekit's default keeps 1,000 events per topic)
-                      h.broker(org.ssekit.broker.InMemoryBroker.builder().noHistory().build());
-                    }
-                  })
-              .shutdownTimeout(java.time.Duration.ZERO)
-              .build();
+      router = SseRouter.builder().hub(h -> configure(h, heartbeat)).shutdownTimeout(Duration.ZERO).build();
+      hub = router.hub();
       return router;
     }
 
     @Override
     public void publish(String topic, String data) {
-      router.hub().publish(topic, Event.of(data));
+      hub.publish(topic, Event.of(data));
     }
 
     @Override
     public int subscribers() {
-      return router.hub().streamCount();
+      return hub.streamCount();
     }
 
     @Override
     public long slowConsumersClosed() {
-      return router.hub().stats().streamsClosed(CloseReason.SLOW_CONSUMER);
+      return hub.stats().streamsClosed(CloseReason.SLOW_CONSUMER);
+    }
+  }
+
+  /** {@link SseHandler} on the shared Jetty setup: no servlet context, no servlet layer. */
+  private static final class OnJettyCore extends Base {
+    private Server server;
+
+    @Override
+    public int start(int port, Duration heartbeat) throws Exception {
+      Hub.Builder b = Hub.builder();
+      configure(b, heartbeat);
+      hub = b.build();
+      server = Jetty.server(port);
+      server.setHandler(SseHandler.builder(hub).route("/sse/{topic}", "{topic}").shutdownTimeout(Duration.ZERO).build());
+      server.start();
+      return Jetty.port(server);
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.stop();
+      hub.close();
     }
   }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScenarioSmokeTest {
 
-  static final List<String> SERVERS = List.of("ssekit-jetty", "jetty-eventsource", "mercure-ssekit");
+  static final List<String> SERVERS =
+      List.of("ssekit-jetty", "ssekit-jetty-core", "jetty-eventsource", "mercure-ssekit");
 
   /**
    * Runs {@code scenario} at 1% scale with a 2 s window for each of {@code servers}, in this JVM, and
