@@ -235,9 +235,9 @@ final class Report {
       Object steps = r.get("steps");
       most = Math.max(most, steps instanceof List<?> l ? l.size() : 0);
     }
-    md.append("| step: deliveries/s offered | ");
+    md.append("| step: deliveries/s offered |");
     for (Map<String, Object> r : results) {
-      md.append(r.get("server")).append(" | ");
+      md.append(' ').append(r.get("server")).append(" |");
     }
     md.append("\n| --- |").append(" ---: |".repeat(results.size())).append('\n');
     for (int k = 0; k < most; k++) {
@@ -344,6 +344,9 @@ final class Report {
           + String.format(Locale.ROOT, ratio < 0.1 ? " (%.3f×)" : " (%.2f×)", ratio);
     }
     if (key.equals("gc")) {
+      if (r.get("gcPauses") == null) {
+        return "–"; // no step kept up: nothing measured at a maximum
+      }
       return r.get("gcPauses") + " / " + r.get("gcPauseMs") + " / " + r.get("gcMaxPauseMs");
     }
     if (key.equals("deliveriesPerSec")) {

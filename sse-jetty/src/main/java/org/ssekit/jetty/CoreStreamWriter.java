@@ -15,7 +15,7 @@ import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.EventSink;
 import org.ssekit.StreamConnection;
-import org.ssekit.transport.WriteDispatcher;
+import org.ssekit.internal.transport.WriteDispatcher;
 
 /**
  * Writes one stream to one Jetty core response without blocking and without a thread of its own.

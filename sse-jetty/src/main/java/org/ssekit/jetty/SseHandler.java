@@ -32,11 +32,11 @@ import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRejectedException;
 import org.ssekit.StreamRequest;
-import org.ssekit.transport.HttpRules;
-import org.ssekit.transport.PathTemplate;
-import org.ssekit.transport.QueryString;
-import org.ssekit.transport.StreamLimits;
-import org.ssekit.transport.WriteDispatcher;
+import org.ssekit.internal.transport.HttpRules;
+import org.ssekit.internal.transport.PathTemplate;
+import org.ssekit.internal.transport.QueryString;
+import org.ssekit.internal.transport.StreamLimits;
+import org.ssekit.internal.transport.WriteDispatcher;
 
 /**
  * Serves {@link Hub} streams with Jetty 12's core API, without the servlet layer: less memory per
@@ -457,13 +457,7 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
      */
     public Builder route(String pathTemplate, String topic, StreamAdapter adapter) {
       PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
-      Objects.requireNonNull(topic, "topic");
-      Set<String> missing = new java.util.LinkedHashSet<>(PathTemplate.placeholders(topic));
-      missing.removeAll(t.parameters());
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException(
-            "topic " + topic + " names " + missing + ", which path template " + pathTemplate + " does not define");
-      }
+      t.checkTopic(Objects.requireNonNull(topic, "topic"));
       routes.add(new Route(t, PathTemplate.compileTopic(topic), Objects.requireNonNull(adapter, "adapter")));
       return this;
     }

@@ -9,7 +9,7 @@ import java.util.Enumeration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.ssekit.InitialResponse;
-import org.ssekit.transport.HttpRules;
+import org.ssekit.internal.transport.HttpRules;
 
 /** Small HTTP helpers shared by the servlets. Stateless. */
 final class Http {

@@ -1,7 +1,5 @@
 package org.ssekit.servlet;
 
-import org.ssekit.transport.PathTemplate;
-import org.ssekit.transport.HttpRules;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -39,13 +37,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.Event;
 import org.ssekit.broker.CapacityExceededException;
 import org.ssekit.broker.DuplicateIdException;
 import org.ssekit.broker.Message;
 import org.ssekit.broker.PublishUnconfirmedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ssekit.internal.transport.HttpRules;
+import org.ssekit.internal.transport.PathTemplate;
 
 /**
  * The publish endpoint of an {@link SseRouter}: {@code POST} a JSON event {@code {"data": ...,

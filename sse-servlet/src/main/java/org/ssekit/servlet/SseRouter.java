@@ -1,10 +1,5 @@
 package org.ssekit.servlet;
 
-import org.ssekit.transport.StreamLimits;
-import org.ssekit.transport.QueryString;
-import org.ssekit.transport.PathTemplate;
-import org.ssekit.transport.HttpRules;
-import org.ssekit.transport.WriteDispatcher;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +14,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -31,19 +25,24 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.EventStream;
 import org.ssekit.Hub;
 import org.ssekit.InitialResponse;
 import org.ssekit.Marshaller;
-import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamConnection;
 import org.ssekit.StreamRejectedException;
 import org.ssekit.StreamRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ssekit.broker.Message;
+import org.ssekit.internal.transport.HttpRules;
+import org.ssekit.internal.transport.PathTemplate;
+import org.ssekit.internal.transport.QueryString;
+import org.ssekit.internal.transport.StreamLimits;
+import org.ssekit.internal.transport.WriteDispatcher;
 
 /**
  * Serves {@link Hub} streams from servlets, after Watermill's {@code SSERouter}: build one router
@@ -187,7 +186,7 @@ public final class SseRouter implements AutoCloseable {
    */
   public HttpServlet handler(String pathTemplate, String topic, StreamAdapter adapter) {
     PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
-    checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
+    t.checkTopic(Objects.requireNonNull(topic, "topic"));
     return new StreamServlet(this, t, PathTemplate.compileTopic(topic), adapter);
   }
 
@@ -218,17 +217,8 @@ public final class SseRouter implements AutoCloseable {
   /** A publish servlet at {@code pathTemplate} whose topic may use its parameters. */
   public HttpServlet publishHandler(String pathTemplate, String topic) {
     PathTemplate t = PathTemplate.parse(Objects.requireNonNull(pathTemplate, "pathTemplate"));
-    checkPlaceholders(t, Objects.requireNonNull(topic, "topic"));
+    t.checkTopic(Objects.requireNonNull(topic, "topic"));
     return new PublishServlet(this, t, p -> PathTemplate.expand(topic, p));
-  }
-
-  private static void checkPlaceholders(PathTemplate t, String topic) {
-    Set<String> missing = new LinkedHashSet<>(PathTemplate.placeholders(topic));
-    missing.removeAll(t.parameters());
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException(
-          "topic " + topic + " uses " + missing + " which path template " + t + " does not define");
-    }
   }
 
   // ---- application side -------------------------------------------------------------------

@@ -1,8 +1,5 @@
 package org.ssekit.servlet;
 
-import org.ssekit.transport.QueryString;
-import org.ssekit.transport.PathTemplate;
-import org.ssekit.transport.HttpRules;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,11 +7,14 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.InitialResponse;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ssekit.internal.transport.HttpRules;
+import org.ssekit.internal.transport.PathTemplate;
+import org.ssekit.internal.transport.QueryString;
 
 /**
  * Serves one route of an {@link SseRouter}: a GET with {@code Accept: text/event-stream} opens a

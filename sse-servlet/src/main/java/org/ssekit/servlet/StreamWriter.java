@@ -10,13 +10,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ssekit.CloseReason;
 import org.ssekit.Event;
 import org.ssekit.EventSink;
 import org.ssekit.StreamConnection;
-import org.ssekit.transport.WriteDispatcher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ssekit.internal.transport.WriteDispatcher;
 
 /**
  * Writes one stream to one async servlet response without blocking and without a thread of its

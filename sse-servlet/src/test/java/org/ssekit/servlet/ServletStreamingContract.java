@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.ssekit.Event;
 import org.ssekit.InitialResponse;
-import org.ssekit.broker.Message;
 import org.ssekit.StreamAdapter;
 import org.ssekit.StreamRequest;
+import org.ssekit.broker.Message;
 import org.ssekit.json.JacksonMarshaller;
 import org.ssekit.testkit.SseReader;
 
@@ -825,15 +825,15 @@ abstract class ServletStreamingContract {
         serve(Map.of(
             "/t/*", r.handler("/t/{topic}", "{topic}", StreamAdapter.passThrough()),
             "/publish/*", r.publishHandler("/publish/{topic}", "{topic}")));
-    String longTopic = "x".repeat(org.ssekit.transport.HttpRules.MAX_TOPIC_LENGTH + 1);
+    String longTopic = "x".repeat(org.ssekit.internal.transport.HttpRules.MAX_TOPIC_LENGTH + 1);
     HttpResponse<String> stream = get(s.uri("/t/" + longTopic), "Accept", "text/event-stream");
     assertThat(stream.statusCode()).isEqualTo(400);
-    assertThat(stream.body()).contains("at most " + org.ssekit.transport.HttpRules.MAX_TOPIC_LENGTH);
+    assertThat(stream.body()).contains("at most " + org.ssekit.internal.transport.HttpRules.MAX_TOPIC_LENGTH);
     HttpResponse<String> pub = post(s.uri("/publish/" + longTopic), "{\"data\":\"x\"}");
     assertThat(pub.statusCode()).isEqualTo(400);
-    assertThat(pub.body()).contains("at most " + org.ssekit.transport.HttpRules.MAX_TOPIC_LENGTH);
+    assertThat(pub.body()).contains("at most " + org.ssekit.internal.transport.HttpRules.MAX_TOPIC_LENGTH);
     // (a control character in a path is refused by Jetty itself; HttpTest covers the check)
-    assertThat(post(s.uri("/publish/" + "x".repeat(org.ssekit.transport.HttpRules.MAX_TOPIC_LENGTH)), "{\"data\":\"x\"}").statusCode()).isEqualTo(202);
+    assertThat(post(s.uri("/publish/" + "x".repeat(org.ssekit.internal.transport.HttpRules.MAX_TOPIC_LENGTH)), "{\"data\":\"x\"}").statusCode()).isEqualTo(202);
     assertThat(r.hub().streamCount()).isZero();
   }
 

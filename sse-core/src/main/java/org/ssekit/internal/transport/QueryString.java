@@ -1,4 +1,4 @@
-package org.ssekit.transport;
+package org.ssekit.internal.transport;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,4 +1,4 @@
-package org.ssekit.transport;
+package org.ssekit.internal.transport;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package org.ssekit.transport;
+package org.ssekit.internal.transport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -191,6 +191,20 @@ public final class PathTemplate {
 
   private static String param(StreamRequest r, String name) {
     return r.pathParam(name).orElseThrow(() -> new IllegalArgumentException("no path parameter " + name));
+  }
+
+  /**
+   * Checks that {@code topicPattern} names only placeholders this template defines.
+   *
+   * @throws IllegalArgumentException naming the placeholders it does not define
+   */
+  public void checkTopic(String topicPattern) {
+    Set<String> missing = new LinkedHashSet<>(placeholders(topicPattern));
+    missing.removeAll(parameters());
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "topic " + topicPattern + " uses " + missing + " which path template " + this + " does not define");
+    }
   }
 
   /** The parameter names {@code {name}} used in {@code pattern}. */

@@ -1,4 +1,4 @@
-package org.ssekit.transport;
+package org.ssekit.internal.transport;
 
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HTTP rules every ssekit transport applies the same way, whatever the container: which
  * {@code Accept} opens a stream, which topics a request may name, which last event ids count.
- * Public so that transports in other modules (servlet, Jetty core) share them; applications do not
+ * Internal: public so that transports in other modules (servlet, Jetty core) share them; applications do not
  * need it. Stateless.
  */
 public final class HttpRules {

@@ -1,4 +1,4 @@
-package org.ssekit.transport;
+package org.ssekit.internal.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs woken stream writers on a few writer threads of its own, at most {@code max} at a time: the
  * hand-off a transport uses between the hub's wake-up (on the publisher's thread) and its
- * non-blocking writes. Public for ssekit's transports ({@code sse-servlet}, {@code sse-jetty}).
+ * non-blocking writes. Internal: public for ssekit's transports ({@code sse-servlet},
+ * {@code sse-jetty}).
  *
  * <p>A heartbeat or a broadcast wakes every stream at once; woken writers wait in one queue and
  * up to {@code max} tasks drain it, each on a thread of a small pool owned by the dispatcher
