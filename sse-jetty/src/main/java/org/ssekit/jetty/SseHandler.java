@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
@@ -35,6 +34,7 @@ import org.ssekit.StreamRequest;
 import org.ssekit.internal.transport.HttpRules;
 import org.ssekit.internal.transport.PathTemplate;
 import org.ssekit.internal.transport.QueryString;
+import org.ssekit.internal.transport.ResumeIds;
 import org.ssekit.internal.transport.StreamLimits;
 import org.ssekit.internal.transport.WriteDispatcher;
 
@@ -84,7 +84,7 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
   private final List<Route> routes;
   private final StreamLimits limits;
   private final long retryAfterSeconds;
-  private final int maxLastEventIdLength;
+  private final ResumeIds resumeIds;
   private final Duration shutdownTimeout;
   private final int writeConcurrency;
   /** The writer threads; a new one each start, closed at stop. */
@@ -92,7 +92,6 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
   private final @Nullable BiConsumer<Request, StreamRequest.Builder> customizer;
   private final Set<CoreStreamWriter> writers = ConcurrentHashMap.newKeySet();
   private final Object drained = new Object();
-  private final AtomicBoolean badIdLogged = new AtomicBoolean();
   private volatile boolean stopping;
   /** Completed when the last stream ended after {@link #shutdown()}. */
   private volatile CompletableFuture<Void> allEnded = new CompletableFuture<>();
@@ -104,7 +103,7 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
     this.routes = List.copyOf(b.routes);
     this.limits = new StreamLimits(b.maxStreams, b.maxStreamsPerClient);
     this.retryAfterSeconds = Math.max(1, b.retryAfter.toSeconds());
-    this.maxLastEventIdLength = b.maxLastEventIdLength;
+    this.resumeIds = new ResumeIds(b.maxLastEventIdLength, log);
     this.shutdownTimeout = b.shutdownTimeout;
     this.customizer = b.customizer;
     this.writeConcurrency = b.writeConcurrency;
@@ -273,7 +272,7 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
     }
     b.remoteAddress(client);
     if (stream) {
-      b.lastEventId(lastEventId(request, query, client));
+      b.lastEventId(resumeIds.resolve(request.getHeaders().get("Last-Event-ID"), query, client));
     }
     if (customizer != null) {
       customizer.accept(request, b);
@@ -281,33 +280,6 @@ public final class SseHandler extends Handler.Abstract.NonBlocking implements Gr
     return b.build();
   }
 
-  /** The {@code Last-Event-ID} header, else the {@code lastEventId} query parameter; see {@link HttpRules}. */
-  private @Nullable String lastEventId(Request request, List<String> query, String client) {
-    String v = request.getHeaders().get("Last-Event-ID");
-    if (v == null || v.isEmpty()) {
-      v = null;
-      for (int i = 0; i < query.size(); i += 2) {
-        if (query.get(i).equals("lastEventId")) {
-          v = query.get(i + 1);
-          break;
-        }
-      }
-    }
-    if (v == null || v.isEmpty()) {
-      return null;
-    }
-    String problem = HttpRules.lastEventIdProblem(v, maxLastEventIdLength);
-    if (problem == null) {
-      return v;
-    }
-    if (badIdLogged.compareAndSet(false, true)) {
-      log.warn("ignoring a last event id {} from {} (treated as none; further ones are logged at DEBUG)",
-          problem, client);
-    } else {
-      log.debug("ignoring a last event id {} from {}", problem, client);
-    }
-    return null;
-  }
 
   // ---- answers ---------------------------------------------------------------------------------
 

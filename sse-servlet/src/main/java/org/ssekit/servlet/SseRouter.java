@@ -41,6 +41,7 @@ import org.ssekit.broker.Message;
 import org.ssekit.internal.transport.HttpRules;
 import org.ssekit.internal.transport.PathTemplate;
 import org.ssekit.internal.transport.QueryString;
+import org.ssekit.internal.transport.ResumeIds;
 import org.ssekit.internal.transport.StreamLimits;
 import org.ssekit.internal.transport.WriteDispatcher;
 
@@ -77,7 +78,7 @@ public final class SseRouter implements AutoCloseable {
   private final Cors cors;
   private final StreamLimits limits;
   private final long retryAfterSeconds;
-  private final int maxLastEventIdLength;
+  private final ResumeIds resumeIds;
   private final byte @Nullable [] publishToken;
   private final int maxPublishBytes;
   private final int maxPublishEvents;
@@ -91,7 +92,6 @@ public final class SseRouter implements AutoCloseable {
   private final ConcurrentHashMap<StreamWriter, Object> writers = new ConcurrentHashMap<>();
   private final Object drained = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean badIdLogged = new AtomicBoolean();
   /** Refusals by status code (index), for {@link #stats()}. */
   private final AtomicLongArray publishRejected = new AtomicLongArray(600);
   private final AtomicLongArray streamsRejected = new AtomicLongArray(600);
@@ -134,7 +134,7 @@ public final class SseRouter implements AutoCloseable {
     this.cors = new Cors(Collections.unmodifiableSet(new LinkedHashSet<>(b.origins)), b.credentials);
     this.limits = new StreamLimits(b.maxStreams, b.maxStreamsPerClient);
     this.retryAfterSeconds = Math.max(1, (b.retryAfter.toMillis() + 999) / 1000);
-    this.maxLastEventIdLength = b.maxLastEventIdLength;
+    this.resumeIds = new ResumeIds(b.maxLastEventIdLength, log);
     this.publishToken = b.publishToken == null ? null : b.publishToken.getBytes(StandardCharsets.UTF_8);
     this.maxPublishBytes = b.maxPublishBytes;
     this.maxPublishEvents = b.maxPublishEvents;
@@ -561,39 +561,12 @@ public final class SseRouter implements AutoCloseable {
   }
 
   /**
-   * The id the client resumes from: the {@code Last-Event-ID} header, else the {@code
-   * lastEventId} query parameter. Too long or containing NUL, CR or LF counts as none (logged
-   * once per router at WARN, then at DEBUG).
+   * The id the client resumes from ({@link ResumeIds}).
    *
-   * @param query the parsed query, name/value pairs ({@link Query#parse})
+   * @param query the parsed query, name/value pairs ({@link QueryString#parse})
    */
   @Nullable String lastEventId(HttpServletRequest req, List<String> query) {
-    String v = req.getHeader("Last-Event-ID");
-    if (v == null || v.isEmpty()) {
-      v = null;
-      for (int i = 0; i < query.size(); i += 2) {
-        if (query.get(i).equals("lastEventId")) {
-          v = query.get(i + 1);
-          break;
-        }
-      }
-    }
-    if (v == null || v.isEmpty()) {
-      return null;
-    }
-    String problem = HttpRules.lastEventIdProblem(v, maxLastEventIdLength);
-    if (problem == null) {
-      return v;
-    }
-    if (badIdLogged.compareAndSet(false, true)) {
-      log.warn(
-          "ignoring a last event id {} from {} (treated as none; further ones are logged at DEBUG)",
-          problem,
-          req.getRemoteAddr());
-    } else {
-      log.debug("ignoring a last event id {} from {}", problem, req.getRemoteAddr());
-    }
-    return null;
+    return resumeIds.resolve(req.getHeader("Last-Event-ID"), query, req.getRemoteAddr());
   }
 
   @Override
