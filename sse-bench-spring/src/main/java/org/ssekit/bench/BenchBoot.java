@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
@@ -59,8 +61,9 @@ final class BenchBoot {
   }
 
   /**
-   * {@code -Dbench.tomcat.<property>=<value>} sets any connector property, as it does for
-   * {@code ssekit-tomcat}; with none set this changes nothing.
+   * {@code -Dbench.tomcat.<property>=<value>} sets any connector property, and {@code
+   * -Dbench.tomcatProtocol=<class>} the connector's protocol, as they do for {@code ssekit-tomcat};
+   * with none set this changes nothing.
    */
   @Configuration(proxyBeanMethods = false)
   static class ConnectorProperties {
@@ -71,6 +74,16 @@ final class BenchBoot {
           if (key.startsWith("bench.tomcat.")) {
             connector.setProperty(key.substring("bench.tomcat.".length()), System.getProperty(key));
           }
+        }
+      };
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> benchConnectorProtocol() {
+      return factory -> {
+        String protocol = System.getProperty("bench.tomcatProtocol");
+        if (protocol != null) {
+          factory.setProtocol(protocol);
         }
       };
     }

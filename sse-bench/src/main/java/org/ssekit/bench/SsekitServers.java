@@ -160,7 +160,8 @@ final class SsekitServers {
     public int start(int port, Duration heartbeat) throws Exception {
       tomcat = new Tomcat();
       tomcat.setBaseDir(java.nio.file.Files.createTempDirectory("bench-tomcat").toString());
-      Connector connector = new Connector("HTTP/1.1");
+      // -Dbench.tomcatProtocol=org.ssekit.servlet.tomcat.CompactHttp11NioProtocol: the compact buffers
+      Connector connector = new Connector(System.getProperty("bench.tomcatProtocol", "HTTP/1.1"));
       connector.setPort(port);
       connector.setProperty("address", "127.0.0.1");
       connector.setProperty("maxConnections", "60000");

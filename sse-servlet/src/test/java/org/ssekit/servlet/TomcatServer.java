@@ -12,6 +12,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.startup.Tomcat;
+import org.ssekit.servlet.tomcat.CompactHttp11NioProtocol;
 
 /** Embedded Tomcat 11, HTTP/1.1 (NIO). */
 final class TomcatServer implements TestServer {
@@ -32,6 +33,12 @@ final class TomcatServer implements TestServer {
     return TomcatServer::start;
   }
 
+  /** Tomcat on ssekit's {@link CompactHttp11NioProtocol} instead of its own HTTP/1.1 protocol. */
+  static Factory compactFactory() {
+    return (mounts, sendBuffer) ->
+        start(CompactHttp11NioProtocol.class.getName(), mounts, sendBuffer, ctx -> {});
+  }
+
   static TomcatServer start(Map<String, HttpServlet> mounts, int sendBuffer) throws Exception {
     return start(mounts, sendBuffer, ctx -> {});
   }
@@ -39,6 +46,12 @@ final class TomcatServer implements TestServer {
   /** Like {@link #start(Map, int)}, letting the test complete the context before it starts. */
   static TomcatServer start(Map<String, HttpServlet> mounts, int sendBuffer, Consumer<Context> customizer)
       throws Exception {
+    return start("HTTP/1.1", mounts, sendBuffer, customizer);
+  }
+
+  /** Like {@link #start(Map, int, Consumer)} on the connector protocol {@code protocol}. */
+  static TomcatServer start(String protocol, Map<String, HttpServlet> mounts, int sendBuffer,
+      Consumer<Context> customizer) throws Exception {
     Path base = Files.createTempDirectory("tomcat-it");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());
@@ -49,7 +62,7 @@ final class TomcatServer implements TestServer {
     executor.setMaxThreads(200);
     executor.setMaxIdleTime(1000);
     tomcat.getService().addExecutor(executor);
-    Connector connector = new Connector("HTTP/1.1");
+    Connector connector = new Connector(protocol);
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
     connector.setProperty("connectionTimeout", "5000");
@@ -76,6 +89,11 @@ final class TomcatServer implements TestServer {
     customizer.accept(ctx);
     tomcat.start();
     return new TomcatServer(tomcat, connector, executor);
+  }
+
+  /** The connector, to read back its protocol and properties. */
+  Connector connector() {
+    return connector;
   }
 
   @Override
