@@ -126,6 +126,20 @@ public final class SseAutoConfiguration {
     }
   }
 
+  /** {@code ssekit.tomcat.compact-buffers=true}: the embedded Tomcat's connector on the compact protocol. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(name = {"org.apache.coyote.http11.Http11NioProtocol",
+      "org.springframework.boot.web.server.WebServerFactoryCustomizer"})
+  @ConditionalOnProperty(prefix = "ssekit.tomcat", name = "compact-buffers", havingValue = "true")
+  static class CompactTomcat {
+
+    @Bean
+    CompactTomcatCustomizer ssekitCompactTomcat() {
+      return new CompactTomcatCustomizer();
+    }
+  }
+
   /** Meters of the hub and router, bound by Spring Boot to the application's registry. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry", "org.ssekit.micrometer.SseMetrics"})

@@ -39,6 +39,7 @@ import org.ssekit.SlowConsumerPolicy;
  * @param limits how many streams may be open, and the answers over the limits
  * @param publish the HTTP publish endpoint
  * @param streams the streams served from properties alone
+ * @param tomcat settings for the embedded Tomcat, when the application runs on it
  */
 @ConfigurationProperties("ssekit")
 public record SseProperties(
@@ -55,7 +56,8 @@ public record SseProperties(
     @DefaultValue Cors cors,
     @DefaultValue Limits limits,
     @DefaultValue Publish publish,
-    @DefaultValue List<Stream> streams) {
+    @DefaultValue List<Stream> streams,
+    @DefaultValue Tomcat tomcat) {
 
   /** Validates every value; the message names the property. */
   public SseProperties {
@@ -220,6 +222,16 @@ public record SseProperties(
       }
     }
   }
+
+  /**
+   * The embedded Tomcat, where many streams are open at once.
+   *
+   * @param compactBuffers run the connector on {@link
+   *     org.ssekit.servlet.tomcat.CompactHttp11NioProtocol}, whose smaller per-connection buffers
+   *     take about half the heap per open stream (docs/servlet-guide.md says what it costs the
+   *     application's other responses); no effect on other containers
+   */
+  public record Tomcat(@DefaultValue("false") boolean compactBuffers) {}
 
   static void check(boolean ok, String message) {
     if (!ok) {

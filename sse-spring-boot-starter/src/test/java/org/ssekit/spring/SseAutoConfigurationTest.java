@@ -34,6 +34,30 @@ class SseAutoConfigurationTest {
   }
 
   @Test
+  void theCompactTomcatProtocolIsOnlyAppliedWhenAskedFor() {
+    web.run(ctx -> assertThat(ctx).doesNotHaveBean(CompactTomcatCustomizer.class));
+    web.withPropertyValues("ssekit.tomcat.compact-buffers=true")
+        .run(ctx -> assertThat(ctx).hasSingleBean(CompactTomcatCustomizer.class));
+  }
+
+  @Test
+  void theCompactTomcatCustomizerSetsTomcatsProtocolAndLeavesJettyAlone() {
+    var jetty = new org.springframework.boot.jetty.servlet.JettyServletWebServerFactory();
+    new CompactTomcatCustomizer().customize(jetty); // no setProtocol: nothing to do, no failure
+    var tomcat = new org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory(0);
+    new CompactTomcatCustomizer().customize(tomcat);
+    var server = (org.springframework.boot.tomcat.TomcatWebServer) tomcat.getWebServer();
+    try {
+      server.start(); // binds port 0; until then Boot keeps the connector out of the service
+      assertThat(server.getTomcat().getService().findConnectors()[0].getProtocolHandler())
+          .isInstanceOf(org.ssekit.servlet.tomcat.CompactHttp11NioProtocol.class);
+    } finally {
+      server.stop();
+      server.destroy();
+    }
+  }
+
+  @Test
   void healthIsUpWithTheBrokerAndDownOnceTheBrokerIsClosed() {
     web.run(ctx -> {
       SseHealthIndicator indicator = ctx.getBean(SseHealthIndicator.class);
