@@ -34,5 +34,8 @@ class StarterCompactTomcatIT extends StarterContract {
         .isInstanceOf(CompactHttp11NioProtocol.class);
     assertThat(((CompactHttp11NioProtocol) server.getTomcat().getService().findConnectors()[0].getProtocolHandler())
         .getDesiredBufferSize()).isEqualTo(CompactHttp11NioProtocol.DEFAULT_SERVLET_BUFFER_SIZE);
+    // Spring Boot's server.max-http-response-header-size (8 KB unless set) is applied after the protocol's 4 KB
+    assertThat(((CompactHttp11NioProtocol) server.getTomcat().getService().findConnectors()[0].getProtocolHandler())
+        .getMaxHttpResponseHeaderSize()).isEqualTo(8192);
   }
 }
