@@ -91,11 +91,6 @@ final class TomcatServer implements TestServer {
     return new TomcatServer(tomcat, connector, executor);
   }
 
-  /** The connector, to read back its protocol and properties. */
-  Connector connector() {
-    return connector;
-  }
-
   @Override
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port() + path);

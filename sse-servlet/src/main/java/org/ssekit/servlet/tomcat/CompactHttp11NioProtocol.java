@@ -36,8 +36,8 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * <p>Use it by class name, which is how Tomcat instantiates protocols (hence the public
  * constructor): {@code new Connector(CompactHttp11NioProtocol.class.getName())} on embedded
  * Tomcat, {@code protocol="org.ssekit.servlet.tomcat.CompactHttp11NioProtocol"} in {@code
- * server.xml}, or {@code TomcatServletWebServerFactory.setProtocol(...)} in Spring Boot. Works with
- * Tomcat 10.1 and 11, HTTP/1.1 and the HTTP/2 upgrade alike; the stream servlets need no change.
+ * server.xml}, or {@code TomcatServletWebServerFactory.setProtocol(...)} in Spring Boot. Tested
+ * over HTTP/1.1 on Tomcat 10.1 and 11; the stream servlets need no change.
  */
 public class CompactHttp11NioProtocol extends Http11NioProtocol {
 
