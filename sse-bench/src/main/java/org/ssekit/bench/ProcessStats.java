@@ -24,6 +24,12 @@ final class ProcessStats {
     return -1;
   }
 
+  /** Time the JIT compilers of this JVM have spent so far, in milliseconds; -1 if not measured. */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
+  }
+
   static long heapUsed() {
     long used = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -106,6 +112,7 @@ final class ProcessStats {
     m.put("gcCount", GcWatch.count());
     m.put("gcPauseMillis", GcWatch.totalMillis());
     m.put("gcMaxPauseMillis", GcWatch.maxMillis());
+    m.put("jitMillis", jitMillis());
     return m;
   }
 }

@@ -45,6 +45,8 @@ final class Report {
       new Row("RSS MB", "rssMB"),
       new Row("threads", "threads"),
       new Row("GC pauses (count / total ms / max ms)", "gc"),
+      new Row("warm-up s (until the JIT settled)", "warmUpSeconds"),
+      new Row("JIT compile ms in the window", "jitMsInWindow"),
       new Row("streams closed by server", "closedByServer"));
 
   private static final List<Row> IDLE_ROWS = List.of(
