@@ -485,7 +485,7 @@ final class Runner {
    */
   private double warmUp(Scenario s, URI control) throws Exception {
     boolean adaptive = !options.inProcess(); // in process, the JIT time is the whole test JVM's
-    double min = options.inProcess() ? 1 : WARM_UP_SECONDS;
+    double min = adaptive ? WARM_UP_SECONDS : 1;
     double max = adaptive ? min + WARM_UP_MAX_EXTRA_SECONDS : min;
     long t0 = System.nanoTime();
     get(control, String.format(Locale.ROOT,
@@ -494,7 +494,7 @@ final class Runner {
     Thread.sleep((long) (min * 1000)); // benchmark pacing, not test synchronisation
     long jit = GenReport.num(get(control, "/stats"), "jitMillis");
     while (adaptive && jit >= 0 && (System.nanoTime() - t0) / 1e9 < max) {
-      Thread.sleep(1000);
+      Thread.sleep(1000); // pacing: one reading of the server's JIT time a second
       long now = GenReport.num(get(control, "/stats"), "jitMillis");
       if (now - jit < JIT_SETTLED_MILLIS_PER_SECOND) {
         break;
@@ -503,7 +503,7 @@ final class Runner {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     get(control, "/stop");
-    Thread.sleep(1000);
+    Thread.sleep(1000); // pacing: the last warm-up events reach the clients before the GC
     return round(seconds, 1);
   }
 
@@ -701,7 +701,9 @@ final class Runner {
     r.put("gcPauses", GenReport.num(end, "gcCount") - GenReport.num(before, "gcCount"));
     r.put("gcPauseMs", GenReport.num(end, "gcPauseMillis") - GenReport.num(before, "gcPauseMillis"));
     r.put("gcMaxPauseMs", GenReport.num(end, "gcMaxPauseMillis"));
-    r.put("jitMsInWindow", GenReport.num(end, "jitMillis") - GenReport.num(before, "jitMillis"));
+    if (GenReport.num(before, "jitMillis") >= 0) { // -1: this JVM does not time its JIT
+      r.put("jitMsInWindow", GenReport.num(end, "jitMillis") - GenReport.num(before, "jitMillis"));
+    }
     r.put("maxThreadsBlockedInWrite", GenReport.num(end, "maxThreadsBlockedInWrite"));
     r.put("windowSeconds", round(window, 1));
     r.put("lastError", fin.lastError);
